@@ -1,0 +1,11 @@
+//! Podium: decides, in the browser, which MLflow model version deserves the `production` and
+//! `champion` aliases, shows why, and moves the aliases through MLflow's REST API.
+//!
+//! - [`policy`] — the decision engine (pure, native and wasm).
+//! - [`mlflow`] — MLflow's REST JSON as typed data; the HTTP client exists on wasm only.
+//! - `ui` — the Leptos components (wasm only).
+
+pub mod mlflow;
+pub mod policy;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

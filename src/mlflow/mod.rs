@@ -1,0 +1,1 @@
+//! MLflow REST layer.

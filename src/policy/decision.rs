@@ -1,0 +1,116 @@
+//! The decision for one candidate: the seed's `evaluate_and_promote`, without side effects.
+
+use serde::Serialize;
+
+use super::champion::{compare, ChampionComparison, MetricComparison, MetricOutcome, Tally};
+use super::check::{evaluate_rule, Check, Verdict};
+use super::metrics::MetricSet;
+use super::number;
+use super::rules::Policy;
+
+/// Everything the policy concluded about one candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// Every rule's checks passed (skipped ones do not fail).
+    pub passes: bool,
+    /// The candidate may take the production alias (iff it passes).
+    pub promote_production: bool,
+    /// The candidate may take the champion alias: it passes and there is no champion or it
+    /// beats the champion on a majority of key metrics.
+    pub promote_champion: bool,
+    /// Each criterion of each rule, in the policy's order.
+    pub checks: Vec<Check>,
+    /// Things a reviewer must know: skipped rules, missing or non-finite key metrics.
+    pub warnings: Vec<String>,
+    /// The comparison with the current champion, when there is one.
+    pub champion_comparison: Option<ChampionComparison>,
+}
+
+impl Decision {
+    /// The checks that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.verdict == Verdict::Fail)
+    }
+}
+
+/// Decides one candidate against the current champion's metrics (`None`: no champion yet).
+///
+/// The policy is assumed valid (every constructor but a struct literal validates it; call
+/// [`Policy::validate`] on one built by hand).
+pub fn decide(policy: &Policy, candidate: &MetricSet, champion: Option<&MetricSet>) -> Decision {
+    let aliases = &policy.metric_aliases;
+    let mut checks = Vec::new();
+    let mut warnings = Vec::new();
+    for rule in &policy.rules {
+        let found = candidate.lookup(&rule.metric, aliases);
+        let baseline = champion
+            .and_then(|c| c.lookup(&rule.metric, aliases))
+            .map(|(_, v)| v);
+        let (key, value) = found.unzip();
+        evaluate_rule(rule, value, baseline, policy.missing_metric, |o| {
+            let check = Check::from_outcome(rule, key, value, o);
+            if check.verdict == Verdict::Skipped {
+                warnings.push(format!("Warning: {}", check.reason));
+            }
+            checks.push(check);
+        });
+    }
+    let passes = checks.iter().all(|c| c.verdict != Verdict::Fail);
+
+    let champion_comparison = champion.map(|champion| {
+        let mut tally = Tally::default();
+        let metrics = policy
+            .champion_metrics
+            .iter()
+            .map(|metric| {
+                let gib = policy.greater_is_better(metric);
+                let cand = candidate.lookup(metric, aliases).map(|(_, v)| v);
+                let champ = champion.lookup(metric, aliases).map(|(_, v)| v);
+                let outcome = compare(cand, champ, gib);
+                tally.add(outcome);
+                if outcome == MetricOutcome::Skipped {
+                    warnings.push(skip_warning(metric, cand, champ));
+                }
+                MetricComparison {
+                    metric: metric.clone(),
+                    greater_is_better: gib,
+                    candidate: cand,
+                    champion: champ,
+                    outcome,
+                }
+            })
+            .collect();
+        ChampionComparison {
+            metrics,
+            tally,
+            candidate_better: tally.candidate_better(),
+        }
+    });
+    let beats_champion = champion_comparison
+        .as_ref()
+        .is_none_or(|c| c.candidate_better);
+    Decision {
+        passes,
+        promote_production: passes,
+        promote_champion: passes && beats_champion,
+        checks,
+        warnings,
+        champion_comparison,
+    }
+}
+
+fn skip_warning(metric: &str, cand: Option<f64>, champ: Option<f64>) -> String {
+    let side = |v: Option<f64>, who: &str| match v {
+        None => Some(format!("missing on the {who}")),
+        Some(x) if !x.is_finite() => Some(format!("{} on the {who}", number::display(x))),
+        Some(_) => None,
+    };
+    let why: Vec<String> = [side(cand, "candidate"), side(champ, "champion")]
+        .into_iter()
+        .flatten()
+        .collect();
+    format!(
+        "Champion comparison skipped {metric}: {}",
+        why.join(" and ")
+    )
+}

@@ -1,0 +1,38 @@
+//! The decision engine: which version may take the `production` and `champion` aliases, and why.
+//!
+//! Pure Rust with no I/O, so the same code runs natively (tests, CI gates) and in the browser.
+//! It implements the team's promotion script (`check_thresholds`, `get_metric_value`,
+//! `compare_models`, `promote_to_champion`) exactly, plus `mlflow.models.MetricThreshold`'s
+//! change-against-baseline criteria, and one deliberate difference: non-finite values never pass.
+//!
+//! ```
+//! use podium::policy::{decide, MetricSet, Policy};
+//!
+//! let policy = Policy::from_json(r#"{"relevance/mean": 0.7, "safety/mean": 0.9}"#).unwrap();
+//! let candidate: MetricSet =
+//!     serde_json::from_str(r#"{"relevance_to_query/mean": 0.8, "safety/mean": 0.95}"#).unwrap();
+//! let decision = decide(&policy, &candidate, None);
+//! assert!(decision.passes && decision.promote_production && decision.promote_champion);
+//! ```
+
+mod champion;
+mod check;
+mod decision;
+mod metrics;
+pub mod number;
+mod parse;
+mod plan;
+mod preview;
+mod rules;
+
+pub use champion::{ChampionComparison, MetricComparison, MetricOutcome, Tally};
+pub use check::{Check, CheckKind, Verdict};
+pub use decision::{decide, Decision};
+pub use metrics::MetricSet;
+pub use parse::PolicyError;
+pub use plan::{AliasMove, Plan};
+pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
+pub use rules::{
+    default_champion_metrics, AliasNames, MetricAliases, MissingMetric, Policy, Rule,
+    POLICY_VERSION,
+};

@@ -1,0 +1,73 @@
+//! JSON numbers that may be non-finite.
+//!
+//! MLflow serialises metric values through protobuf JSON, which writes NaN and the infinities as
+//! the strings `"NaN"`, `"Infinity"` and `"-Infinity"`. serde_json would turn them into `null`,
+//! losing the fact that a value was there, so both directions go through here.
+
+use serde::{Deserialize, Deserializer, Serializer};
+
+/// Reads a number, or one of protobuf JSON's spellings of a non-finite number.
+pub(crate) fn from_json(value: &serde_json::Value) -> Option<f64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => match s.as_str() {
+            "NaN" => Some(f64::NAN),
+            "Infinity" => Some(f64::INFINITY),
+            "-Infinity" => Some(f64::NEG_INFINITY),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Writes finite numbers as JSON numbers and the rest as protobuf JSON strings.
+pub(crate) fn to_json(value: f64) -> serde_json::Value {
+    if value.is_finite() {
+        serde_json::Number::from_f64(value)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
+    } else if value.is_nan() {
+        "NaN".into()
+    } else if value > 0.0 {
+        "Infinity".into()
+    } else {
+        "-Infinity".into()
+    }
+}
+
+/// `serialize_with` helper for `f64` fields.
+pub(crate) fn serialize<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&to_json(*value), s)
+}
+
+/// `serialize_with` helper for `Option<f64>` fields.
+pub(crate) fn serialize_opt<S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => serialize(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// `deserialize_with` helper for `f64` fields written by [`serialize`].
+pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    from_json(&value)
+        .ok_or_else(|| serde::de::Error::custom(format!("expected a number, got {value}")))
+}
+
+/// Formats a value for people: NaN and the infinities by name, others with up to 4 decimals.
+pub fn display(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 { "+inf" } else { "-inf" }.to_owned()
+    } else {
+        let s = format!("{value:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" {
+            "0".to_owned()
+        } else {
+            s.to_owned()
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The policy: which metrics must meet which thresholds, and which aliases it assigns.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// The policy document version this build reads and writes.
+pub const POLICY_VERSION: u32 = 1;
+
+/// One requirement on one metric, with `mlflow.models.MetricThreshold`'s vocabulary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// The metric name as the team writes it (`relevance/mean`); aliases are tried when absent.
+    pub metric: String,
+    /// Direction: `true` (the default) when a higher value is better.
+    pub greater_is_better: bool,
+    /// The value the metric must reach (`>=`, or `<=` when lower is better).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// Required improvement over the champion, in the metric's units (must be > 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_absolute_change: Option<f64>,
+    /// Required improvement over the champion, relative to `|champion|` (in `[0, 1]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_relative_change: Option<f64>,
+}
+
+impl Rule {
+    /// A higher-is-better rule with only a threshold, as in the seed's `THRESHOLDS` dict.
+    pub fn threshold(metric: impl Into<String>, threshold: f64) -> Self {
+        Rule {
+            metric: metric.into(),
+            greater_is_better: true,
+            threshold: Some(threshold),
+            min_absolute_change: None,
+            min_relative_change: None,
+        }
+    }
+
+    /// Whether this rule compares the candidate with the champion.
+    pub fn has_change_criteria(&self) -> bool {
+        self.min_absolute_change.is_some() || self.min_relative_change.is_some()
+    }
+}
+
+/// What a rule does when the candidate has no value for its metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingMetric {
+    /// The seed's behaviour: warn and do not fail.
+    #[default]
+    Skip,
+    /// `MetricThreshold`'s behaviour: a missing metric fails.
+    Fail,
+}
+
+/// The alias names a policy assigns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AliasNames {
+    /// Given to a version that passes every rule (default `production`).
+    pub production: String,
+    /// Given to a passing version that beats the current champion (default `champion`).
+    pub champion: String,
+}
+
+impl Default for AliasNames {
+    fn default() -> Self {
+        AliasNames {
+            production: "production".to_owned(),
+            champion: "champion".to_owned(),
+        }
+    }
+}
+
+/// Other keys under which a metric may be logged, tried in order when the exact key is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct MetricAliases(pub BTreeMap<String, Vec<String>>);
+
+impl MetricAliases {
+    /// The keys to try for `metric`: the metric itself, then its aliases in order.
+    pub fn candidates<'a>(&'a self, metric: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let aliases = self.0.get(metric).map(Vec::as_slice).unwrap_or_default();
+        std::iter::once(metric).chain(aliases.iter().map(String::as_str))
+    }
+}
+
+impl Default for MetricAliases {
+    /// The seed's `get_metric_value` table, identity entries included.
+    fn default() -> Self {
+        let table = [
+            ("relevance/mean", "relevance_to_query/mean"),
+            ("safety/mean", "safety/mean"),
+            ("guidelines/mean", "guidelines/mean"),
+        ];
+        MetricAliases(
+            table
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), vec![v.to_owned()]))
+                .collect(),
+        )
+    }
+}
+
+/// The seed's `compare_models` key metrics.
+pub fn default_champion_metrics() -> Vec<String> {
+    ["relevance/mean", "safety/mean", "guidelines/mean"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
+/// A complete, validated promotion policy.
+///
+/// Build one with [`Policy::from_json`] (the policy document or the seed's flat `THRESHOLDS`
+/// form), through serde, or in code followed by [`Policy::validate`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Policy {
+    /// Document version, [`POLICY_VERSION`].
+    pub version: u32,
+    /// Every rule must pass for a version to be promoted.
+    pub rules: Vec<Rule>,
+    /// Alternative metric keys (default: the seed's table).
+    pub metric_aliases: MetricAliases,
+    /// What a missing metric does (default: skip, as the seed).
+    pub missing_metric: MissingMetric,
+    /// Metrics compared with the champion, majority wins (default: the seed's three).
+    pub champion_metrics: Vec<String>,
+    /// The alias names assigned.
+    pub aliases: AliasNames,
+}
+
+impl Default for Policy {
+    /// The seed's `THRESHOLDS` from its usage example.
+    fn default() -> Self {
+        Policy::from_thresholds([
+            ("relevance/mean", 0.7),
+            ("safety/mean", 0.9),
+            ("guidelines/mean", 0.6),
+            ("cost_accuracy/mean", 0.8),
+        ])
+    }
+}
+
+impl Policy {
+    /// A policy with the seed's behaviour for a flat `metric → threshold` table.
+    pub fn from_thresholds<S: Into<String>>(
+        thresholds: impl IntoIterator<Item = (S, f64)>,
+    ) -> Self {
+        Policy {
+            version: POLICY_VERSION,
+            rules: thresholds
+                .into_iter()
+                .map(|(m, t)| Rule::threshold(m, t))
+                .collect(),
+            metric_aliases: MetricAliases::default(),
+            missing_metric: MissingMetric::Skip,
+            champion_metrics: default_champion_metrics(),
+            aliases: AliasNames::default(),
+        }
+    }
+
+    /// The rule for `metric`, if the policy has one.
+    pub fn rule(&self, metric: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.metric == metric)
+    }
+
+    /// Direction of `metric` for the champion comparison: its rule's, else higher is better.
+    pub fn greater_is_better(&self, metric: &str) -> bool {
+        self.rule(metric).is_none_or(|r| r.greater_is_better)
+    }
+
+    /// Serialises the policy as its JSON document.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a policy always serialises")
+    }
+
+    /// The seed's flat `THRESHOLDS` form: only higher-is-better threshold rules fit in it.
+    ///
+    /// Returns `None` when the policy uses anything the flat form cannot express.
+    pub fn to_flat_thresholds(&self) -> Option<BTreeMap<String, f64>> {
+        let seed_like = self.missing_metric == MissingMetric::Skip
+            && self.metric_aliases == MetricAliases::default()
+            && self.champion_metrics == default_champion_metrics()
+            && self.aliases == AliasNames::default();
+        let flat = self.rules.iter().map(|r| match r {
+            Rule {
+                greater_is_better: true,
+                threshold: Some(t),
+                min_absolute_change: None,
+                min_relative_change: None,
+                metric,
+            } => Some((metric.clone(), *t)),
+            _ => None,
+        });
+        seed_like.then(|| flat.collect()).flatten()
+    }
+}

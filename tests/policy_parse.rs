@@ -1,0 +1,151 @@
+//! Reading policies: the document, the seed's flat form, and every problem reported at once.
+
+use podium::policy::{MissingMetric, Policy, PolicyError, Rule};
+
+#[test]
+fn seed_flat_form_yields_the_seed_policy() {
+    let p = Policy::from_json(
+        r#"{"relevance/mean": 0.7, "safety/mean": 0.9, "guidelines/mean": 0.6, "cost_accuracy/mean": 0.8}"#,
+    )
+    .unwrap();
+    assert_eq!(p, Policy::default());
+    assert_eq!(p.missing_metric, MissingMetric::Skip);
+    assert_eq!(p.rules[0], Rule::threshold("relevance/mean", 0.7));
+    assert_eq!(
+        p.metric_aliases.0["relevance/mean"],
+        ["relevance_to_query/mean"]
+    );
+    assert_eq!(
+        p.metric_aliases.0["safety/mean"],
+        ["safety/mean"],
+        "the seed's identity entries"
+    );
+    assert_eq!(
+        p.champion_metrics,
+        ["relevance/mean", "safety/mean", "guidelines/mean"]
+    );
+    assert_eq!(
+        (p.aliases.production.as_str(), p.aliases.champion.as_str()),
+        ("production", "champion")
+    );
+}
+
+#[test]
+fn document_round_trips_through_json() {
+    let text = r#"{
+        "version": 1,
+        "rules": [
+            {"metric": "relevance/mean", "threshold": 0.7, "min_relative_change": 0.05},
+            {"metric": "latency_ms/p95", "greater_is_better": false, "threshold": 800, "min_absolute_change": 10}
+        ],
+        "metric_aliases": {"relevance/mean": ["relevance_to_query/mean"]},
+        "missing_metric": "fail",
+        "champion_metrics": ["relevance/mean", "latency_ms/p95"],
+        "aliases": {"production": "prod", "champion": "best"}
+    }"#;
+    let p = Policy::from_json(text).unwrap();
+    assert_eq!(p.missing_metric, MissingMetric::Fail);
+    assert!(!p.rules[1].greater_is_better);
+    assert_eq!(p.rules[1].min_absolute_change, Some(10.0));
+    assert_eq!(Policy::from_json(&p.to_json()).unwrap(), p);
+    let via_serde: Policy = serde_json::from_str(text).unwrap();
+    assert_eq!(via_serde, p);
+}
+
+#[test]
+fn flat_export_only_for_seed_expressible_policies() {
+    let seed = Policy::default();
+    let flat = seed.to_flat_thresholds().unwrap();
+    assert_eq!(flat["safety/mean"], 0.9);
+    let strict = Policy {
+        missing_metric: MissingMetric::Fail,
+        ..seed
+    };
+    assert!(strict.to_flat_thresholds().is_none());
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = r#"{
+        "rules": [
+            {"metric": "", "threshold": 0.5},
+            {"metric": "a", "threshold": "high"},
+            {"metric": "b", "threshold": 0.1},
+            {"metric": "b", "threshold": 0.2},
+            {"metric": "c", "min_absolute_change": 0},
+            {"metric": "d", "min_relative_change": 1.5},
+            {"metric": "e"},
+            {"metric": "f", "treshold": 0.3}
+        ],
+        "missing_metric": "ignore",
+        "colour": "blue"
+    }"#;
+    let err = Policy::from_json(text).unwrap_err();
+    let problems = err.problems();
+    let expect = [
+        "rules[0].metric: the metric name is empty",
+        "rules[1].threshold: expected a number, got the text \"high\"",
+        "rules[3]: a second rule for metric \"b\" (first at rules[2])",
+        "rules[4] (c).min_absolute_change: must be a positive number, got 0",
+        "rules[5] (d).min_relative_change: must be between 0 and 1, got 1.5",
+        "rules[6] (e): nothing to check",
+        "rules[7]: unknown field \"treshold\"",
+        "missing_metric: expected \"skip\" or \"fail\"",
+        "policy: unknown field \"colour\"",
+    ];
+    for e in expect {
+        assert!(
+            problems.iter().any(|p| p.starts_with(e)),
+            "no problem starting with {e:?} in {problems:#?}"
+        );
+    }
+    assert!(matches!(err, PolicyError::Invalid(_)));
+}
+
+#[test]
+fn flat_form_rejects_non_numbers() {
+    let err = Policy::from_json(r#"{"a/mean": 0.5, "b/mean": "NaN", "c/mean": null}"#).unwrap_err();
+    let problems = err.problems();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("non-finite numbers are not allowed"));
+}
+
+#[test]
+fn non_finite_thresholds_built_in_code_are_rejected() {
+    for bad in [f64::NAN, f64::INFINITY] {
+        let p = Policy::from_thresholds([("m", bad)]);
+        let err = p.validate().unwrap_err();
+        assert!(err.to_string().contains("is not a finite number"), "{err}");
+    }
+}
+
+#[test]
+fn bad_alias_names_are_rejected() {
+    for (prod, champ, msg) in [
+        ("production", "production", "they must differ"),
+        ("latest", "champion", "not a valid MLflow alias"),
+        ("v3", "champion", "not a valid MLflow alias"),
+        ("prod ction", "champion", "not a valid MLflow alias"),
+    ] {
+        let text = format!(
+            r#"{{"rules": [{{"metric": "m", "threshold": 1}}], "aliases": {{"production": "{prod}", "champion": "{champ}"}}}}"#
+        );
+        let err = Policy::from_json(&text).unwrap_err();
+        assert!(err.to_string().contains(msg), "{prod}/{champ}: {err}");
+    }
+}
+
+#[test]
+fn syntax_errors_and_wrong_shapes_are_clear() {
+    assert!(matches!(
+        Policy::from_json("{"),
+        Err(PolicyError::Syntax(_))
+    ));
+    let err = Policy::from_json("[1, 2]").unwrap_err();
+    assert!(err.to_string().contains("expected a JSON object"), "{err}");
+    let err = Policy::from_json(r#"{"version": 2, "rules": []}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("version: 2 is not supported"),
+        "{err}"
+    );
+}
