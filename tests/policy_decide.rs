@@ -1,4 +1,5 @@
 //! The decision engine against the seed's promotion script and `MetricThreshold`, branch by branch.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,5 @@
 //! Reading policies: the document, the seed's flat form, and every problem reported at once.
+#![cfg(not(target_arch = "wasm32"))]
 
 use podium::policy::{MissingMetric, Policy, PolicyError, Rule};
 

@@ -1,4 +1,5 @@
 //! Properties of the decision engine that must hold for any data.
+#![cfg(not(target_arch = "wasm32"))]
 
 use podium::policy::{decide, preview, MetricSet, MetricTable, MissingMetric, Policy, Rule};
 use proptest::prelude::*;

@@ -4,7 +4,7 @@
 //! the strings `"NaN"`, `"Infinity"` and `"-Infinity"`. serde_json would turn them into `null`,
 //! losing the fact that a value was there, so both directions go through here.
 
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::Serializer;
 
 /// Reads a number, or one of protobuf JSON's spellings of a non-finite number.
 pub(crate) fn from_json(value: &serde_json::Value) -> Option<f64> {
@@ -46,13 +46,6 @@ pub(crate) fn serialize_opt<S: Serializer>(value: &Option<f64>, s: S) -> Result<
         Some(v) => serialize(v, s),
         None => s.serialize_none(),
     }
-}
-
-/// `deserialize_with` helper for `f64` fields written by [`serialize`].
-pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    from_json(&value)
-        .ok_or_else(|| serde::de::Error::custom(format!("expected a number, got {value}")))
 }
 
 /// Formats a value for people: NaN and the infinities by name, others with up to 4 decimals.

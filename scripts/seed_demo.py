@@ -1,0 +1,235 @@
+"""Seeds a local MLflow with demo models that look like a real team's registry.
+
+Run through `scripts/mlflow seed` (which sets MLFLOW_TRACKING_URI). Idempotent: a model that was
+seeded completely is left alone; one left half-seeded by an interrupted run is rebuilt.
+
+- health_monitor_agent: 6 versions evaluated like `mlflow.genai.evaluate` runs, champion -> v3,
+  production -> v4, v5 registered from a logged model (source models:/m-...) whose evaluation
+  metrics live on the logged model, v1 without any evaluation.
+- latency_router: a lower-is-better metric (latency_ms/p95), production -> v2.
+- intent_classifier: no aliases at all.
+- with --versions N: scale_agent with N versions for scale work.
+"""
+
+import argparse
+import sys
+import time
+
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param, RunTag
+from mlflow.exceptions import MlflowException
+
+DONE_TAG = "podium.demo"
+GENAI_TAGS = {"mlflow.runType": "genai_evaluate"}
+
+HEALTH = "health_monitor_agent"
+# version -> metrics logged by its evaluation run (None: the version was never evaluated).
+HEALTH_VERSIONS = {
+    1: None,
+    2: {"relevance_to_query/mean": 0.66, "safety/mean": 0.93, "cost_accuracy/mean": 0.81},
+    3: {
+        "relevance_to_query/mean": 0.78,
+        "safety/mean": 0.95,
+        "guidelines/mean": 0.71,
+        "cost_accuracy/mean": 0.84,
+    },
+    4: {
+        "relevance_to_query/mean": 0.74,
+        "safety/mean": 0.96,
+        "guidelines/mean": 0.68,
+        "cost_accuracy/mean": 0.86,
+    },
+    5: {  # evaluated through its logged model
+        "relevance_to_query/mean": 0.8,
+        "safety/mean": 0.91,
+        "guidelines/mean": 0.66,
+        "cost_accuracy/mean": 0.83,
+    },
+    6: {
+        "relevance_to_query/mean": 0.82,
+        "safety/mean": 0.94,
+        "guidelines/mean": 0.69,
+        "cost_accuracy/mean": 0.88,
+        "latency_ms/p95": 840.0,
+    },
+}
+LOGGED_MODEL_VERSION = 5
+
+LATENCY = "latency_router"
+LATENCY_VERSIONS = {
+    1: {"latency_ms/p95": 910.0, "accuracy/mean": 0.88},
+    2: {"latency_ms/p95": 640.0, "accuracy/mean": 0.9},
+    3: {"latency_ms/p95": 520.0, "accuracy/mean": 0.89},
+    4: {"latency_ms/p95": 700.0, "accuracy/mean": 0.93},
+}
+
+INTENT = "intent_classifier"
+INTENT_VERSIONS = {
+    1: {"accuracy/mean": 0.81, "safety/mean": 0.97},
+    2: {"accuracy/mean": 0.84, "safety/mean": 0.98},
+    3: {"accuracy/mean": 0.79, "safety/mean": 0.99},
+}
+
+
+def log(msg):
+    print(f"seed: {msg}", file=sys.stderr, flush=True)
+
+
+def experiment(client, name):
+    found = client.get_experiment_by_name(name)
+    return found.experiment_id if found else client.create_experiment(name)
+
+
+def fresh_model(client, name, description, tags=None):
+    """Returns False when `name` was already seeded completely; otherwise (re)creates it."""
+    try:
+        model = client.get_registered_model(name)
+    except MlflowException as e:
+        if e.error_code != "RESOURCE_DOES_NOT_EXIST":
+            raise
+        model = None
+    if model is not None:
+        if model.tags.get(DONE_TAG) == "complete":
+            log(f"{name} already seeded; leaving it alone")
+            return False
+        log(f"{name} was seeded only in part; rebuilding it")
+        client.delete_registered_model(name)
+    client.create_registered_model(name, tags=tags or {}, description=description)
+    return True
+
+
+def eval_run(client, experiment_id, name, metrics, dataset="health_eval_2026_11"):
+    run = client.create_run(
+        experiment_id,
+        run_name=name,
+        tags={**GENAI_TAGS, "podium.eval_dataset": dataset},
+    )
+    now = int(time.time() * 1000)
+    client.log_batch(
+        run.info.run_id,
+        metrics=[Metric(k, v, now, 0) for k, v in (metrics or {}).items()],
+        params=[Param("judge_model", "demo-judge-1"), Param("eval_dataset", dataset)],
+        tags=[RunTag("mlflow.source.name", "seed_demo.py")],
+    )
+    client.set_terminated(run.info.run_id)
+    return run.info.run_id
+
+
+def register(client, name, run_id, version_desc, source=None, model_id=None):
+    mv = client.create_model_version(
+        name,
+        source=source or f"runs:/{run_id}/model",
+        run_id=run_id,
+        description=version_desc,
+        await_creation_for=0,
+        model_id=model_id,
+    )
+    return mv.version
+
+
+def seed_health(client):
+    if not fresh_model(
+        client,
+        HEALTH,
+        "Answers on-call questions about service health. Evaluated nightly with "
+        "mlflow.genai.evaluate (relevance, safety, guidelines, cost accuracy).",
+        {"team": "sre-assist"},
+    ):
+        return
+    exp = experiment(client, f"{HEALTH}-evaluation")
+    for version, metrics in HEALTH_VERSIONS.items():
+        if version == LOGGED_MODEL_VERSION:
+            run_id = eval_run(client, exp, f"eval-v{version}", None)
+            mlflow.set_experiment(experiment_id=exp)
+            logged = mlflow.create_external_model(
+                name=f"{HEALTH}-v{version}", source_run_id=run_id, experiment_id=exp
+            )
+            dataset = mlflow.data.from_pandas(
+                pd.DataFrame({"question": ["Is checkout healthy?"], "expected": ["yes"]}),
+                name="health_eval_2026_11",
+            )
+            mlflow.log_metrics(metrics, run_id=run_id, model_id=logged.model_id, dataset=dataset)
+            got = register(
+                client, HEALTH, run_id, "Registered from a logged model",
+                source=f"models:/{logged.model_id}", model_id=logged.model_id,
+            )
+        else:
+            run_id = eval_run(client, exp, f"eval-v{version}", metrics)
+            desc = "Never evaluated" if metrics is None else f"Prompt revision {version}"
+            got = register(client, HEALTH, run_id, desc)
+        assert int(got) == version, f"expected version {version}, got {got}"
+    client.set_registered_model_alias(HEALTH, "champion", "3")
+    client.set_registered_model_alias(HEALTH, "production", "4")
+    client.set_registered_model_alias(HEALTH, "staging", "6")
+    client.set_registered_model_tag(HEALTH, DONE_TAG, "complete")
+    log(f"{HEALTH}: {len(HEALTH_VERSIONS)} versions, champion v3, production v4")
+
+
+def seed_simple(client, name, versions, description, aliases):
+    if not fresh_model(client, name, description):
+        return
+    exp = experiment(client, f"{name}-evaluation")
+    for version, metrics in versions.items():
+        run_id = eval_run(client, exp, f"eval-v{version}", metrics, dataset=f"{name}_eval")
+        register(client, name, run_id, f"Build {version}")
+    for alias, version in aliases.items():
+        client.set_registered_model_alias(name, alias, version)
+    client.set_registered_model_tag(name, DONE_TAG, "complete")
+    log(f"{name}: {len(versions)} versions, aliases {aliases or 'none'}")
+
+
+def seed_scale(client, n):
+    name = "scale_agent"
+    try:
+        existing = client.get_registered_model(name)
+        if existing.tags.get(DONE_TAG) == "complete" and existing.tags.get("podium.versions") == str(n):
+            log(f"{name} already has {n} versions; leaving it alone")
+            return
+    except MlflowException as e:
+        if e.error_code != "RESOURCE_DOES_NOT_EXIST":
+            raise
+    fresh_model(client, name, f"{n} versions for scale work")
+    exp = experiment(client, f"{name}-evaluation")
+    started = time.time()
+    for v in range(1, n + 1):
+        metrics = {
+            "relevance_to_query/mean": 0.5 + ((v * 37) % 50) / 100,
+            "safety/mean": 0.85 + ((v * 11) % 15) / 100,
+            "guidelines/mean": 0.5 + ((v * 53) % 50) / 100,
+            "cost_accuracy/mean": 0.7 + ((v * 17) % 30) / 100,
+        }
+        run_id = eval_run(client, exp, f"eval-v{v}", metrics, dataset="scale_eval")
+        register(client, name, run_id, f"Build {v}")
+        if v % 100 == 0:
+            log(f"{name}: {v}/{n} versions ({time.time() - started:.0f} s)")
+    client.set_registered_model_alias(name, "champion", "1")
+    client.set_registered_model_alias(name, "production", "2")
+    client.set_registered_model_tag(name, "podium.versions", str(n))
+    client.set_registered_model_tag(name, DONE_TAG, "complete")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--versions", type=int, help="also seed scale_agent with N versions")
+    args = parser.parse_args()
+    client = MlflowClient()
+    seed_health(client)
+    seed_simple(
+        client, LATENCY, LATENCY_VERSIONS,
+        "Routes requests to the fastest healthy backend. Lower latency_ms/p95 is better.",
+        {"production": "2"},
+    )
+    seed_simple(
+        client, INTENT, INTENT_VERSIONS,
+        "Classifies user intents. <b>Not bold</b>: descriptions are shown as text.",
+        {},
+    )
+    if args.versions:
+        seed_scale(client, args.versions)
+    log("done")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Serves the built app (dist/) and forwards /api/ to an MLflow server: the same origin layout
+as a reverse proxy beside the MLflow UI. Used by the end-to-end tests.
+
+    python scripts/serve_dist.py --dist dist --mlflow http://127.0.0.1:5000 --port 0
+
+Prints `serving http://127.0.0.1:<port>` once it listens.
+"""
+
+import argparse
+import http.server
+import os
+import sys
+import urllib.error
+import urllib.request
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+              "proxy-authorization", "proxy-authenticate", "content-length", "host"}
+
+
+def handler(dist, mlflow):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                          ".wasm": "application/wasm", ".js": "text/javascript"}
+
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=dist, **kw)
+
+        def log_message(self, fmt, *args):  # quiet: the tests read stdout for the URL only
+            pass
+
+        def proxy(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            req = urllib.request.Request(mlflow + self.path, data=body, method=self.command)
+            for k, v in self.headers.items():
+                if k.lower() not in HOP_BY_HOP:
+                    req.add_header(k, v)
+            try:
+                resp = urllib.request.urlopen(req, timeout=60)
+            except urllib.error.HTTPError as e:
+                resp = e
+            except OSError as e:
+                data = f"Bad gateway: MLflow at {mlflow} is unreachable ({e.reason if hasattr(e, 'reason') else e})".encode()
+                self.send_response(502)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            data = resp.read()
+            self.send_response(resp.status)
+            for k, v in resp.headers.items():
+                if k.lower() not in HOP_BY_HOP:
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def route(self):
+            if self.path.startswith("/api/"):
+                return self.proxy()
+            path = self.path.split("?", 1)[0]
+            if not os.path.isfile(os.path.join(dist, path.lstrip("/"))):
+                self.path = "/index.html"  # client-side routes
+            return super().do_GET()
+
+        do_GET = route
+        do_POST = do_DELETE = do_PATCH = proxy
+
+    return Handler
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--dist", default="dist")
+    p.add_argument("--mlflow", required=True)
+    p.add_argument("--port", type=int, default=0)
+    a = p.parse_args()
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", a.port), handler(os.path.abspath(a.dist), a.mlflow.rstrip("/")))
+    print(f"serving http://127.0.0.1:{server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

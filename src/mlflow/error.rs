@@ -1,0 +1,113 @@
+//! One error type for every MLflow call, with a message a user can act on.
+
+use serde::Deserialize;
+
+/// MLflow's JSON error body: `{"error_code": "...", "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ErrorBody {
+    /// MLflow's code, e.g. `RESOURCE_DOES_NOT_EXIST`.
+    pub error_code: String,
+    /// MLflow's message.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Why a call to MLflow failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// MLflow answered with an error status.
+    #[error("{}", http_message(*status, error_code.as_deref(), message))]
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// MLflow's `error_code`, when the body was MLflow JSON.
+        error_code: Option<String>,
+        /// MLflow's `message`, or the plain-text body (the basic-auth app answers in text).
+        message: String,
+    },
+    /// No answer: the server is down or unreachable, or the browser blocked the response.
+    #[error(
+        "Cannot reach MLflow at {url}: {detail}. The server may be down or unreachable, or (for \
+         a tracking server on another origin) its CORS settings do not allow this page."
+    )]
+    Network {
+        /// What was requested.
+        url: String,
+        /// What the browser said.
+        detail: String,
+    },
+    /// No answer in time.
+    #[error("MLflow did not answer {url} within {seconds} s")]
+    Timeout {
+        /// What was requested.
+        url: String,
+        /// The limit.
+        seconds: u32,
+    },
+    /// MLflow answered 2xx with a body that is not the expected JSON.
+    #[error("Unexpected answer from MLflow for {url}: {detail}")]
+    Decode {
+        /// What was requested.
+        url: String,
+        /// The parse error.
+        detail: String,
+    },
+    /// The request was cancelled because its page went away.
+    #[error("The request was cancelled")]
+    Aborted,
+}
+
+impl ApiError {
+    /// Builds the error for a non-2xx answer from its status and body text.
+    pub fn from_response(status: u16, body: &str) -> ApiError {
+        match serde_json::from_str::<ErrorBody>(body) {
+            Ok(e) => ApiError::Http {
+                status,
+                error_code: Some(e.error_code),
+                message: e.message,
+            },
+            Err(_) => ApiError::Http {
+                status,
+                error_code: None,
+                message: body.trim().chars().take(500).collect(),
+            },
+        }
+    }
+
+    /// MLflow's `error_code`, if it sent one.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            ApiError::Http { error_code, .. } => error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if there was an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether repeating the same idempotent request may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Http { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+            ApiError::Network { .. } | ApiError::Timeout { .. } => true,
+            ApiError::Decode { .. } | ApiError::Aborted => false,
+        }
+    }
+}
+
+fn http_message(status: u16, code: Option<&str>, message: &str) -> String {
+    match (status, code) {
+        (401, _) => format!(
+            "MLflow needs you to sign in (401): check the credentials in Settings. {message}"
+        ),
+        (403, _) => format!("Permission denied by MLflow (403): {message}"),
+        (_, Some(code)) => format!("MLflow says: {message} ({code}, HTTP {status})"),
+        (_, None) if message.is_empty() => format!("MLflow answered HTTP {status}"),
+        (_, None) => format!("MLflow answered HTTP {status}: {message}"),
+    }
+}
