@@ -122,3 +122,159 @@ fn only_transient_failures_are_retryable() {
     assert!(net.is_transient());
     assert!(net.to_string().contains("CORS"), "{net}");
 }
+
+mod review {
+    use podium::mlflow::{
+        logged_model_id, run_id_filters, Evaluation, GetLoggedModelResponse,
+        GetRegisteredModelResponse, ReviewData, SearchExperimentsResponse,
+        SearchModelVersionsResponse, SearchRunsResponse,
+    };
+
+    use super::fixture;
+
+    fn assembled(dataset: Option<&str>) -> ReviewData {
+        let model: GetRegisteredModelResponse =
+            serde_json::from_str(&fixture("registered_model_get.json")).unwrap();
+        let versions: SearchModelVersionsResponse =
+            serde_json::from_str(&fixture("model_versions_search.json")).unwrap();
+        let runs: SearchRunsResponse = serde_json::from_str(&fixture("runs_search.json")).unwrap();
+        let logged: GetLoggedModelResponse =
+            serde_json::from_str(&fixture("logged_model_get.json")).unwrap();
+        ReviewData::assemble(
+            model.registered_model,
+            versions.model_versions,
+            &runs.runs,
+            &[logged.model],
+            dataset,
+        )
+    }
+
+    #[test]
+    fn versions_are_newest_first_with_their_aliases() {
+        let data = assembled(None);
+        let numbers: Vec<&str> = data
+            .versions
+            .iter()
+            .map(|v| v.version.version.as_str())
+            .collect();
+        assert_eq!(numbers, ["6", "5", "4", "3", "2", "1"]);
+        assert_eq!(data.versions[3].aliases, ["champion"]);
+        assert_eq!(data.versions[0].aliases, ["staging"]);
+        assert_eq!(data.index_of_alias("production"), Some(2));
+        assert_eq!(data.aliases()["champion"], "3");
+    }
+
+    #[test]
+    fn run_metrics_carry_their_run() {
+        let data = assembled(None);
+        let v6 = &data.versions[0];
+        let run_id = v6.version.run_id.clone().unwrap();
+        assert_eq!(
+            v6.evaluation,
+            Evaluation::Run {
+                run_id: run_id.clone()
+            }
+        );
+        assert_eq!(v6.metrics["relevance_to_query/mean"].value, 0.82);
+        assert_eq!(
+            v6.metrics["latency_ms/p95"].run_id.as_deref(),
+            Some(run_id.as_str())
+        );
+        assert_eq!(v6.metric_set().get("safety/mean"), Some(0.94));
+    }
+
+    #[test]
+    fn logged_model_metrics_win_over_the_run_and_keep_their_dataset() {
+        let data = assembled(None);
+        let v5 = &data.versions[1];
+        assert!(
+            matches!(&v5.evaluation, Evaluation::LoggedModel { model_id } if model_id.starts_with("m-"))
+        );
+        let m = &v5.metrics["guidelines/mean"];
+        assert_eq!(m.value, 0.66);
+        assert_eq!(m.dataset.as_deref(), Some("health_eval_2026_11"));
+        assert_eq!(m.run_id, v5.version.run_id);
+    }
+
+    #[test]
+    fn pinning_another_dataset_falls_back_to_the_run() {
+        let data = assembled(Some("another_dataset"));
+        let v5 = &data.versions[1];
+        // MLflow also records logged-model metrics on the evaluation run: that run is used,
+        // with the dataset the run declares as its input.
+        let run_id = v5.version.run_id.clone().unwrap();
+        assert_eq!(v5.evaluation, Evaluation::Run { run_id });
+        let m = &v5.metrics["guidelines/mean"];
+        assert_eq!(m.value, 0.66);
+        assert_eq!(m.dataset.as_deref(), Some("health_eval_2026_11"));
+    }
+
+    #[test]
+    fn unevaluated_and_unknown_runs_say_why() {
+        let data = assembled(None);
+        assert!(
+            matches!(&data.versions[5].evaluation, Evaluation::NotFound { reason } if reason.contains("logged no metrics"))
+        );
+        // The same versions without their runs: the run is named as not found.
+        let model: GetRegisteredModelResponse =
+            serde_json::from_str(&fixture("registered_model_get.json")).unwrap();
+        let versions: SearchModelVersionsResponse =
+            serde_json::from_str(&fixture("model_versions_search.json")).unwrap();
+        let bare = ReviewData::assemble(
+            model.registered_model,
+            versions.model_versions,
+            &[],
+            &[],
+            None,
+        );
+        assert!(
+            matches!(&bare.versions[0].evaluation, Evaluation::NotFound { reason } if reason.contains("was not found"))
+        );
+    }
+
+    #[test]
+    fn metric_table_feeds_the_preview_in_version_order() {
+        let data = assembled(None);
+        let table = data.metric_table();
+        assert_eq!(table.rows(), 6);
+        assert_eq!(table.get(3, "relevance_to_query/mean"), Some(0.78));
+        assert_eq!(table.get(5, "relevance_to_query/mean"), None);
+    }
+
+    #[test]
+    fn ids_for_batched_fetches_are_distinct() {
+        let versions: SearchModelVersionsResponse =
+            serde_json::from_str(&fixture("model_versions_search.json")).unwrap();
+        assert_eq!(ReviewData::run_ids(&versions.model_versions).len(), 6);
+        assert_eq!(
+            ReviewData::logged_model_ids(&versions.model_versions).len(),
+            1
+        );
+        let experiments: SearchExperimentsResponse =
+            serde_json::from_str(&fixture("experiments_search.json")).unwrap();
+        assert!(experiments
+            .experiments
+            .iter()
+            .any(|e| e.name == "health_monitor_agent-evaluation"));
+    }
+
+    #[test]
+    fn run_id_filters_chunk_at_one_thousand_and_quote() {
+        let ids: Vec<String> = (0..2500).map(|i| format!("r{i}")).collect();
+        let filters = run_id_filters(&ids);
+        assert_eq!(filters.len(), 3);
+        assert!(filters[0].starts_with("attributes.run_id IN ('r0', 'r1'"));
+        assert_eq!(filters[2].matches(", ").count(), 499);
+        assert_eq!(
+            run_id_filters(&["a'b".to_owned()]),
+            ["attributes.run_id IN ('a''b')"]
+        );
+    }
+
+    #[test]
+    fn logged_model_sources_are_recognised() {
+        assert_eq!(logged_model_id("models:/m-0123abcd"), Some("m-0123abcd"));
+        assert_eq!(logged_model_id("runs:/abc/model"), None);
+        assert_eq!(logged_model_id("models:/health_monitor_agent/3"), None);
+    }
+}

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use futures::future::{select, Either};
+use futures::{StreamExt, TryStreamExt};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::future::TimeoutFuture;
 use send_wrapper::SendWrapper;
@@ -13,10 +14,14 @@ use serde::Serialize;
 use web_sys::AbortSignal;
 
 use super::error::ApiError;
+use super::logged_model::{GetLoggedModelResponse, LoggedModel};
+use super::model_version::{GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse};
 use super::registered_model::{
     GetRegisteredModelResponse, RegisteredModel, SearchRegisteredModels,
     SearchRegisteredModelsResponse,
 };
+use super::review::ReviewData;
+use super::run::{run_id_filters, Run, SearchExperimentsResponse, SearchRuns, SearchRunsResponse};
 use super::API_PREFIX;
 
 /// How long one request may take before it counts as failed.
@@ -25,6 +30,21 @@ const TIMEOUT_MS: u32 = 30_000;
 const READ_ATTEMPTS: u32 = 3;
 /// MLflow's page size limit for registered-model search.
 const MODELS_PAGE: u32 = 1_000;
+/// Page size for model-version search (MLflow allows up to 200 000): one call for most models.
+const VERSIONS_PAGE: u32 = 200_000;
+/// Page size for experiment search.
+const EXPERIMENTS_PAGE: u32 = 50_000;
+/// Logged models fetched at once.
+const LOGGED_MODELS_IN_FLIGHT: usize = 4;
+
+/// How far loading a model's review data has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Versions whose evaluation metrics are loaded.
+    pub loaded: usize,
+    /// Versions in all.
+    pub total: usize,
+}
 
 /// How to authenticate to the tracking server. Never printed: `Debug` redacts secrets.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -173,10 +193,7 @@ impl Client {
         version: &str,
     ) -> Result<(), ApiError> {
         let body = serde_json::json!({"name": name, "alias": alias, "version": version});
-        let _: serde_json::Value = self
-            .send_json("POST", "registered-models/alias", &body)
-            .await?;
-        Ok(())
+        self.write("POST", "registered-models/alias", &body).await
     }
 
     /// Removes `alias` from model `name` (needs MANAGE permission).
@@ -186,9 +203,222 @@ impl Client {
         alias: &str,
     ) -> Result<(), ApiError> {
         let body = serde_json::json!({"name": name, "alias": alias});
-        let _: serde_json::Value = self
-            .send_json("DELETE", "registered-models/alias", &body)
-            .await?;
+        self.write("DELETE", "registered-models/alias", &body).await
+    }
+
+    /// Every version of model `name`.
+    pub async fn all_model_versions(&self, name: &str) -> Result<Vec<ModelVersion>, ApiError> {
+        let filter = format!("name='{}'", name.replace('\'', "''"));
+        let mut versions = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![
+                ("filter", filter.clone()),
+                ("max_results", VERSIONS_PAGE.to_string()),
+            ];
+            query.extend(token.take().map(|t| ("page_token", t)));
+            let page: SearchModelVersionsResponse =
+                self.get("model-versions/search", &query).await?;
+            versions.extend(page.model_versions);
+            match page.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t),
+                None => return Ok(versions),
+            }
+        }
+    }
+
+    /// One model version.
+    pub async fn get_model_version(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<ModelVersion, ApiError> {
+        let query = [("name", name.to_owned()), ("version", version.to_owned())];
+        let got: GetModelVersionResponse = self.get("model-versions/get", &query).await?;
+        Ok(got.model_version)
+    }
+
+    /// The version `alias` points at (MLflow answers 400 `INVALID_PARAMETER_VALUE` if none).
+    pub async fn get_model_version_by_alias(
+        &self,
+        name: &str,
+        alias: &str,
+    ) -> Result<ModelVersion, ApiError> {
+        let query = [("name", name.to_owned()), ("alias", alias.to_owned())];
+        let got: GetModelVersionResponse = self.get("registered-models/alias", &query).await?;
+        Ok(got.model_version)
+    }
+
+    /// The ids of every experiment, active or deleted (runs/search needs them).
+    pub async fn all_experiment_ids(&self) -> Result<Vec<String>, ApiError> {
+        let mut ids = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![
+                ("max_results", EXPERIMENTS_PAGE.to_string()),
+                ("view_type", "ALL".to_owned()),
+            ];
+            query.extend(token.take().map(|t| ("page_token", t)));
+            let page: SearchExperimentsResponse = self.get("experiments/search", &query).await?;
+            ids.extend(page.experiments.into_iter().map(|e| e.experiment_id));
+            match page.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t),
+                None => return Ok(ids),
+            }
+        }
+    }
+
+    /// One page of `runs/search` (a read sent as POST: retried like a GET).
+    pub async fn search_runs(&self, request: &SearchRuns) -> Result<SearchRunsResponse, ApiError> {
+        self.post_read("runs/search", request).await
+    }
+
+    /// The runs with these ids, in batches of at most 1 000 ids per `runs/search` call.
+    /// `on_batch` is told how many ids each finished batch covered.
+    pub async fn runs_by_id(
+        &self,
+        run_ids: &[String],
+        experiment_ids: &[String],
+        mut on_batch: impl FnMut(usize),
+    ) -> Result<Vec<Run>, ApiError> {
+        let mut runs = Vec::with_capacity(run_ids.len());
+        for (filter, chunk) in run_id_filters(run_ids)
+            .into_iter()
+            .zip(run_ids.chunks(super::RUN_IDS_PER_SEARCH))
+        {
+            let mut request = SearchRuns {
+                experiment_ids: experiment_ids.to_vec(),
+                filter,
+                max_results: super::RUN_IDS_PER_SEARCH as u32,
+                run_view_type: "ALL".to_owned(),
+                page_token: None,
+            };
+            loop {
+                let page = self.search_runs(&request).await?;
+                runs.extend(page.runs);
+                match page.next_page_token.filter(|t| !t.is_empty()) {
+                    Some(t) => request.page_token = Some(t),
+                    None => break,
+                }
+            }
+            on_batch(chunk.len());
+        }
+        Ok(runs)
+    }
+
+    /// A logged model with its metrics; `None` if it no longer exists.
+    pub async fn get_logged_model(&self, model_id: &str) -> Result<Option<LoggedModel>, ApiError> {
+        let path = format!(
+            "logged-models/{}",
+            String::from(js_sys::encode_uri_component(model_id))
+        );
+        match self.get::<GetLoggedModelResponse>(&path, &[]).await {
+            Ok(got) => Ok(Some(got.model)),
+            Err(e)
+                if e.error_code() == Some("RESOURCE_DOES_NOT_EXIST") || e.status() == Some(404) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Everything needed to review model `name`: its versions, aliases and evaluation metrics
+    /// with provenance. Requests: 3 listing calls (model, versions, experiments), one
+    /// `runs/search` per 1 000 runs, and one call per logged-model source (4 at a time).
+    /// Any failure fails the whole load: a decision is never made on part of the data.
+    pub async fn load_review(
+        &self,
+        name: &str,
+        dataset: Option<&str>,
+        progress: impl Fn(Progress),
+    ) -> Result<ReviewData, ApiError> {
+        let model = self.get_registered_model(name).await?;
+        let versions = self.all_model_versions(name).await?;
+        let total = versions.len();
+        progress(Progress { loaded: 0, total });
+        let run_ids = ReviewData::run_ids(&versions);
+        let runs = if run_ids.is_empty() {
+            Vec::new()
+        } else {
+            let experiments = self.all_experiment_ids().await?;
+            let mut loaded = 0;
+            self.runs_by_id(&run_ids, &experiments, |n| {
+                loaded += n;
+                // Runs and versions are nearly one to one; never report more than all.
+                progress(Progress {
+                    loaded: loaded.min(total),
+                    total,
+                });
+            })
+            .await?
+        };
+        let logged: Vec<LoggedModel> =
+            futures::stream::iter(ReviewData::logged_model_ids(&versions))
+                .map(|id| async move { self.get_logged_model(&id).await })
+                .buffer_unordered(LOGGED_MODELS_IN_FLIGHT)
+                .try_filter_map(|m| async move { Ok(m) })
+                .try_collect()
+                .await?;
+        progress(Progress {
+            loaded: total,
+            total,
+        });
+        Ok(ReviewData::assemble(
+            model, versions, &runs, &logged, dataset,
+        ))
+    }
+
+    /// Sets tag `key` on model `name` (needs EDIT).
+    pub async fn set_registered_model_tag(
+        &self,
+        name: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), ApiError> {
+        let body = serde_json::json!({"name": name, "key": key, "value": value});
+        self.write("POST", "registered-models/set-tag", &body).await
+    }
+
+    /// Deletes tag `key` from model `name` (needs EDIT).
+    pub async fn delete_registered_model_tag(&self, name: &str, key: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({"name": name, "key": key});
+        self.write("DELETE", "registered-models/delete-tag", &body)
+            .await
+    }
+
+    /// Sets tag `key` on version `version` of model `name` (needs EDIT).
+    pub async fn set_model_version_tag(
+        &self,
+        name: &str,
+        version: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), ApiError> {
+        let body =
+            serde_json::json!({"name": name, "version": version, "key": key, "value": value});
+        self.write("POST", "model-versions/set-tag", &body).await
+    }
+
+    /// Deletes tag `key` from version `version` of model `name` (needs EDIT).
+    pub async fn delete_model_version_tag(
+        &self,
+        name: &str,
+        version: &str,
+        key: &str,
+    ) -> Result<(), ApiError> {
+        let body = serde_json::json!({"name": name, "version": version, "key": key});
+        self.write("DELETE", "model-versions/delete-tag", &body)
+            .await
+    }
+
+    async fn write<B: Serialize>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<(), ApiError> {
+        let _: serde_json::Value = self.send_json(method, path, body).await?;
         Ok(())
     }
 
@@ -213,19 +443,38 @@ impl Client {
         }
     }
 
-    /// An idempotent read, retried with backoff on 429/502/503/504 and network errors.
+    /// An idempotent GET, retried with backoff on 429/502/503/504 and network errors.
     pub(crate) async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, ApiError> {
         let url = self.url(path, query);
+        self.read(&url, || self.prepare(Request::get(&url)).build())
+            .await
+    }
+
+    /// A search sent as POST that changes nothing: retried like a GET.
+    async fn post_read<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let url = self.url(path, &[]);
+        self.read(&url, || self.prepare(Request::post(&url)).json(body))
+            .await
+    }
+
+    async fn read<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        build: impl Fn() -> Result<Request, gloo_net::Error>,
+    ) -> Result<T, ApiError> {
         let mut attempt = 1;
         loop {
-            let request = self.prepare(Request::get(&url)).build();
-            let result = match request {
-                Ok(request) => self.send(&url, request).await,
-                Err(e) => Err(network(&url, e)),
+            let result = match build() {
+                Ok(request) => self.send(url, request).await,
+                Err(e) => Err(network(url, e)),
             };
             match result {
                 Err(e) if e.is_transient() && attempt < READ_ATTEMPTS => {

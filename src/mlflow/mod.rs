@@ -4,19 +4,30 @@
 //! everywhere (their tests run natively against captured JSON); the HTTP [`Client`] is wasm-only.
 
 mod error;
+mod logged_model;
 mod model_version;
 mod registered_model;
+mod review;
+mod run;
 
 #[cfg(target_arch = "wasm32")]
 mod client;
 
 #[cfg(target_arch = "wasm32")]
-pub use client::{Client, Credentials};
+pub use client::{Client, Credentials, Progress};
 pub use error::{ApiError, ErrorBody};
-pub use model_version::ModelVersion;
+pub use logged_model::{
+    logged_model_id, GetLoggedModelResponse, LoggedModel, LoggedModelData, LoggedModelInfo,
+};
+pub use model_version::{GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse};
 pub use registered_model::{
     GetRegisteredModelResponse, RegisteredModel, RegisteredModelAlias, SearchRegisteredModels,
     SearchRegisteredModelsResponse, Tag,
+};
+pub use review::{Evaluation, MetricEvidence, ReviewData, VersionReview};
+pub use run::{
+    run_id_filters, Dataset, DatasetInput, Experiment, Metric, Run, RunData, RunInfo, RunInputs,
+    SearchExperimentsResponse, SearchRuns, SearchRunsResponse, RUN_IDS_PER_SEARCH,
 };
 
 /// The REST API prefix under the tracking server's base URL.

@@ -42,3 +42,28 @@ pub struct ModelVersion {
     #[serde(default)]
     pub model_id: Option<String>,
 }
+
+/// `model-versions/search` response.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct SearchModelVersionsResponse {
+    /// This page's versions.
+    #[serde(default)]
+    pub model_versions: Vec<ModelVersion>,
+    /// Present when there are more pages.
+    #[serde(default)]
+    pub next_page_token: Option<String>,
+}
+
+/// `model-versions/get` and `registered-models/alias` (GET) response.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GetModelVersionResponse {
+    /// The version.
+    pub model_version: ModelVersion,
+}
+
+impl ModelVersion {
+    /// The version number, for sorting (`None` if MLflow sent something else).
+    pub fn number(&self) -> Option<u64> {
+        self.version.parse().ok()
+    }
+}

@@ -1,0 +1,267 @@
+//! The review data for one model: every version, the aliases it holds, and its evaluation
+//! metrics with provenance. Assembled from MLflow's answers without I/O, so it is tested natively.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::logged_model::{logged_model_id, LoggedModel};
+use super::model_version::ModelVersion;
+use super::registered_model::RegisteredModel;
+use super::run::{Metric, Run};
+use crate::policy::{number, MetricSet, MetricTable};
+
+/// One metric value and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricEvidence {
+    /// The value.
+    #[serde(serialize_with = "number::serialize")]
+    pub value: f64,
+    /// The run that logged it.
+    pub run_id: Option<String>,
+    /// The evaluation dataset, when MLflow knows it.
+    pub dataset: Option<String>,
+    /// When it was logged (milliseconds since the epoch).
+    pub timestamp: Option<i64>,
+}
+
+/// Where a version's evaluation metrics were found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Evaluation {
+    /// The metrics of the version's run.
+    Run {
+        /// The run.
+        run_id: String,
+    },
+    /// The metrics logged against the version's logged model (`source = models:/m-…`).
+    LoggedModel {
+        /// The logged model.
+        model_id: String,
+    },
+    /// No evaluation: the reason says what is missing.
+    NotFound {
+        /// e.g. "run 12ab… logged no metrics".
+        reason: String,
+    },
+}
+
+/// One version under review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersionReview {
+    /// The version as MLflow describes it.
+    pub version: ModelVersion,
+    /// The aliases that point at it (from `registered-models/get`).
+    pub aliases: Vec<String>,
+    /// Where its metrics came from.
+    pub evaluation: Evaluation,
+    /// Metric key → value with provenance.
+    pub metrics: BTreeMap<String, MetricEvidence>,
+}
+
+impl VersionReview {
+    /// The metrics as the decision engine takes them.
+    pub fn metric_set(&self) -> MetricSet {
+        self.metrics
+            .iter()
+            .map(|(k, e)| (k.as_str(), e.value))
+            .collect()
+    }
+
+    /// Whether any evaluation metric was found.
+    pub fn has_evaluation(&self) -> bool {
+        !self.metrics.is_empty()
+    }
+}
+
+/// Everything the review screen and the decision engine need about one model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewData {
+    /// The model, with its aliases, tags and description.
+    pub model: RegisteredModel,
+    /// Every version, newest first.
+    pub versions: Vec<VersionReview>,
+}
+
+impl ReviewData {
+    /// Puts MLflow's answers together. `dataset` pins logged-model metrics to one evaluation
+    /// dataset; otherwise the latest value per key is used.
+    pub fn assemble(
+        model: RegisteredModel,
+        mut versions: Vec<ModelVersion>,
+        runs: &[Run],
+        logged_models: &[LoggedModel],
+        dataset: Option<&str>,
+    ) -> ReviewData {
+        let runs: HashMap<&str, &Run> = runs.iter().map(|r| (r.info.run_id.as_str(), r)).collect();
+        let logged: HashMap<&str, &LoggedModel> = logged_models
+            .iter()
+            .map(|m| (m.info.model_id.as_str(), m))
+            .collect();
+        let mut aliases: HashMap<&str, Vec<String>> = HashMap::new();
+        for a in &model.aliases {
+            aliases
+                .entry(a.version.as_str())
+                .or_default()
+                .push(a.alias.clone());
+        }
+        versions.sort_by_key(|v| std::cmp::Reverse(v.number()));
+        let versions = versions
+            .into_iter()
+            .map(|version| {
+                let (evaluation, metrics) = evidence(&version, &runs, &logged, dataset);
+                VersionReview {
+                    aliases: aliases
+                        .get(version.version.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
+                    version,
+                    evaluation,
+                    metrics,
+                }
+            })
+            .collect();
+        ReviewData { model, versions }
+    }
+
+    /// Alias → version number, as the registry has them now.
+    pub fn aliases(&self) -> BTreeMap<String, String> {
+        self.model
+            .aliases
+            .iter()
+            .map(|a| (a.alias.clone(), a.version.clone()))
+            .collect()
+    }
+
+    /// The index of the version holding `alias`.
+    pub fn index_of_alias(&self, alias: &str) -> Option<usize> {
+        let version = self.model.aliases.iter().find(|a| a.alias == alias)?;
+        self.versions
+            .iter()
+            .position(|v| v.version.version == version.version)
+    }
+
+    /// Every version's metrics as one table, in `versions` order, for the whole-model preview.
+    pub fn metric_table(&self) -> MetricTable {
+        let sets: Vec<MetricSet> = self
+            .versions
+            .iter()
+            .map(VersionReview::metric_set)
+            .collect();
+        MetricTable::new(&sets)
+    }
+
+    /// Distinct run ids of the versions, for batched metric fetches.
+    pub fn run_ids(versions: &[ModelVersion]) -> Vec<String> {
+        let mut ids: Vec<String> = versions
+            .iter()
+            .filter_map(|v| v.run_id.clone())
+            .filter(|id| !id.is_empty())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Distinct logged-model ids among the versions' sources.
+    pub fn logged_model_ids(versions: &[ModelVersion]) -> Vec<String> {
+        let mut ids: Vec<String> = versions
+            .iter()
+            .filter_map(|v| v.source.as_deref().and_then(logged_model_id))
+            .map(str::to_owned)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+type Evidence = (Evaluation, BTreeMap<String, MetricEvidence>);
+
+fn evidence(
+    version: &ModelVersion,
+    runs: &HashMap<&str, &Run>,
+    logged: &HashMap<&str, &LoggedModel>,
+    dataset: Option<&str>,
+) -> Evidence {
+    let model_id = version.source.as_deref().and_then(logged_model_id);
+    if let Some(model) = model_id.and_then(|id| logged.get(id)) {
+        let metrics = latest_per_key(
+            model
+                .data
+                .metrics
+                .iter()
+                .filter(|m| dataset.is_none() || m.dataset_name.as_deref() == dataset),
+        );
+        if !metrics.is_empty() {
+            let model_id = model.info.model_id.clone();
+            return (Evaluation::LoggedModel { model_id }, metrics);
+        }
+    }
+    let Some(run_id) = version.run_id.as_deref().filter(|id| !id.is_empty()) else {
+        let reason = "the version has no run and no evaluated logged model".to_owned();
+        return (Evaluation::NotFound { reason }, BTreeMap::new());
+    };
+    let Some(run) = runs.get(run_id) else {
+        let reason =
+            format!("run {run_id} was not found (deleted, or in an experiment you cannot read)");
+        return (Evaluation::NotFound { reason }, BTreeMap::new());
+    };
+    // A run that used exactly one dataset was evaluated on it.
+    let run_dataset = match run.inputs.dataset_inputs.as_slice() {
+        [only] => Some(only.dataset.name.clone()),
+        _ => None,
+    };
+    let metrics: BTreeMap<String, MetricEvidence> = run
+        .data
+        .metrics
+        .iter()
+        .map(|m| {
+            let evidence = MetricEvidence {
+                value: m.value,
+                run_id: Some(run_id.to_owned()),
+                dataset: run_dataset.clone(),
+                timestamp: m.timestamp,
+            };
+            (m.key.clone(), evidence)
+        })
+        .collect();
+    if metrics.is_empty() {
+        let reason = format!("run {run_id} logged no metrics");
+        return (Evaluation::NotFound { reason }, metrics);
+    }
+    (
+        Evaluation::Run {
+            run_id: run_id.to_owned(),
+        },
+        metrics,
+    )
+}
+
+/// The latest value of each key (by timestamp, then step).
+fn latest_per_key<'a>(
+    metrics: impl Iterator<Item = &'a Metric>,
+) -> BTreeMap<String, MetricEvidence> {
+    let mut latest: BTreeMap<String, (&Metric, (i64, i64))> = BTreeMap::new();
+    for m in metrics {
+        let at = (m.timestamp.unwrap_or(0), m.step.unwrap_or(0));
+        match latest.get(&m.key) {
+            Some((_, seen)) if *seen > at => {}
+            _ => {
+                latest.insert(m.key.clone(), (m, at));
+            }
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(k, (m, _))| {
+            let evidence = MetricEvidence {
+                value: m.value,
+                run_id: m.run_id.clone(),
+                dataset: m.dataset_name.clone(),
+                timestamp: m.timestamp,
+            };
+            (k, evidence)
+        })
+        .collect()
+}

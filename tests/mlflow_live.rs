@@ -1,0 +1,239 @@
+//! The REST layer in headless Chromium against a real, seeded `mlflow server`.
+//!
+//! scripts/test starts the server (demo data plus `scale_agent` with 1 000 versions) and passes
+//! its URL at build time in `PODIUM_TEST_MLFLOW`; run with `--features e2e`.
+#![cfg(all(target_arch = "wasm32", feature = "e2e"))]
+
+use std::cell::RefCell;
+
+use podium::mlflow::{ApiError, Client, Credentials, Evaluation, Progress, ReviewData};
+use podium::policy::{decide, AliasMove, Plan, Policy};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MLFLOW: &str = env!("PODIUM_TEST_MLFLOW");
+
+fn client() -> Client {
+    Client::new(MLFLOW, Credentials::None)
+}
+
+async fn review(client: &Client, name: &str) -> Result<ReviewData, ApiError> {
+    client.load_review(name, None, |_| {}).await
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[wasm_bindgen_test]
+async fn demo_model_loads_versions_aliases_and_metrics_with_provenance() {
+    let client = client();
+    let data = review(&client, "health_monitor_agent").await.unwrap();
+    let numbers: Vec<&str> = data
+        .versions
+        .iter()
+        .map(|v| v.version.version.as_str())
+        .collect();
+    assert_eq!(numbers, ["6", "5", "4", "3", "2", "1"], "newest first");
+    let v = |n: &str| {
+        data.versions
+            .iter()
+            .find(|v| v.version.version == n)
+            .unwrap()
+    };
+
+    assert_eq!(v("3").aliases, ["champion"]);
+    assert_eq!(v("4").aliases, ["production"]);
+    assert!(v("2").aliases.is_empty());
+
+    let v6 = v("6");
+    let run_id = v6.version.run_id.clone().unwrap();
+    assert_eq!(
+        v6.evaluation,
+        Evaluation::Run {
+            run_id: run_id.clone()
+        }
+    );
+    let relevance = &v6.metrics["relevance_to_query/mean"];
+    assert_eq!(relevance.value, 0.82);
+    assert_eq!(relevance.run_id.as_deref(), Some(run_id.as_str()));
+    assert!(relevance.timestamp.is_some());
+
+    let v5 = v("5");
+    let source = v5.version.source.clone().unwrap();
+    let model_id = source.strip_prefix("models:/").unwrap().to_owned();
+    assert!(model_id.starts_with("m-"), "{source}");
+    assert_eq!(v5.evaluation, Evaluation::LoggedModel { model_id });
+    let safety = &v5.metrics["safety/mean"];
+    assert_eq!(safety.value, 0.91);
+    assert_eq!(safety.dataset.as_deref(), Some("health_eval_2026_11"));
+    assert_eq!(
+        safety.run_id, v5.version.run_id,
+        "the evaluation run is kept"
+    );
+
+    assert!(
+        matches!(&v("1").evaluation, Evaluation::NotFound { reason } if reason.contains("logged no metrics"))
+    );
+    assert!(!v("2").metrics.contains_key("guidelines/mean"));
+
+    // model, versions, experiments, one runs/search, one logged model
+    assert_eq!(client.request_count(), 5);
+}
+
+#[wasm_bindgen_test]
+async fn loaded_data_drives_the_seed_decision() {
+    let data = review(&client(), "health_monitor_agent").await.unwrap();
+    let policy = Policy::default();
+    let champion = data
+        .index_of_alias("champion")
+        .map(|i| data.versions[i].metric_set());
+    let candidate = &data.versions[0];
+    let decision = decide(&policy, &candidate.metric_set(), champion.as_ref());
+    assert!(decision.promote_production, "{decision:#?}");
+    let comparison = decision.champion_comparison.as_ref().unwrap();
+    assert_eq!(
+        (
+            comparison.tally.candidate_wins,
+            comparison.tally.champion_wins
+        ),
+        (1, 2)
+    );
+    let plan = Plan::for_decision(
+        &policy,
+        &decision,
+        &candidate.version.version,
+        &data.aliases(),
+    );
+    assert_eq!(
+        plan.moves,
+        [AliasMove {
+            alias: "production".into(),
+            from: Some("4".into()),
+            to: "6".into()
+        }]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn thousand_versions_load_within_the_request_budget() {
+    let client = client();
+    let seen = RefCell::new(Vec::<Progress>::new());
+    let started = now_ms();
+    let data = client
+        .load_review("scale_agent", None, |p| seen.borrow_mut().push(p))
+        .await
+        .unwrap();
+    let elapsed = now_ms() - started;
+    assert_eq!(data.versions.len(), 1000);
+    assert!(data.versions.iter().all(|v| v.has_evaluation()));
+    let requests = client.request_count();
+    // 3 listing calls + ceil(1000 / 1000) runs/search; no logged models in this model.
+    assert!(requests <= 3 + 1, "{requests} requests for 1 000 versions");
+    let seen = seen.into_inner();
+    assert!(
+        seen.windows(2).all(|w| w[0].loaded <= w[1].loaded),
+        "{seen:?}"
+    );
+    assert_eq!(
+        seen.last(),
+        Some(&Progress {
+            loaded: 1000,
+            total: 1000
+        })
+    );
+    web_sys::console::log_1(
+        &format!("scale_agent: 1000 versions in {elapsed:.0} ms with {requests} requests").into(),
+    );
+}
+
+#[wasm_bindgen_test]
+async fn missing_model_is_resource_does_not_exist() {
+    let err = review(&client(), "no_such_model").await.unwrap_err();
+    assert_eq!(err.error_code(), Some("RESOURCE_DOES_NOT_EXIST"), "{err:?}");
+    assert!(err
+        .to_string()
+        .starts_with("MLflow says: Registered Model with name=no_such_model not found"));
+}
+
+#[wasm_bindgen_test]
+async fn unreachable_server_is_a_network_error() {
+    let client = Client::new("http://127.0.0.1:9", Credentials::None);
+    let err = review(&client, "health_monitor_agent").await.unwrap_err();
+    assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
+    assert_eq!(
+        client.request_count(),
+        3,
+        "an idempotent read is tried three times"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn aborted_requests_report_cancellation() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let client = client().with_abort_signal(controller.signal());
+    controller.abort();
+    let err = review(&client, "health_monitor_agent").await.unwrap_err();
+    assert_eq!(err, ApiError::Aborted);
+    assert_eq!(client.request_count(), 1, "cancellation is not retried");
+}
+
+#[wasm_bindgen_test]
+async fn aliases_and_tags_can_be_set_read_and_deleted() {
+    let client = client();
+    let model = "intent_classifier";
+    client
+        .set_registered_model_alias(model, "podium_test", "2")
+        .await
+        .unwrap();
+    let got = client
+        .get_model_version_by_alias(model, "podium_test")
+        .await
+        .unwrap();
+    assert_eq!(got.version, "2");
+    client
+        .delete_registered_model_alias(model, "podium_test")
+        .await
+        .unwrap();
+    let err = client
+        .get_model_version_by_alias(model, "podium_test")
+        .await
+        .unwrap_err();
+    assert_eq!(err.error_code(), Some("INVALID_PARAMETER_VALUE"), "{err:?}");
+
+    client
+        .set_registered_model_tag(model, "podium.test", "<b>x</b>")
+        .await
+        .unwrap();
+    let m = client.get_registered_model(model).await.unwrap();
+    assert_eq!(m.tag("podium.test"), Some("<b>x</b>"));
+    client
+        .delete_registered_model_tag(model, "podium.test")
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .get_registered_model(model)
+            .await
+            .unwrap()
+            .tag("podium.test"),
+        None
+    );
+
+    client
+        .set_model_version_tag(model, "1", "podium.reviewed", "yes")
+        .await
+        .unwrap();
+    let v = client.get_model_version(model, "1").await.unwrap();
+    assert!(v
+        .tags
+        .iter()
+        .any(|t| t.key == "podium.reviewed" && t.value == "yes"));
+    client
+        .delete_model_version_tag(model, "1", "podium.reviewed")
+        .await
+        .unwrap();
+    let v = client.get_model_version(model, "1").await.unwrap();
+    assert!(v.tags.iter().all(|t| t.key != "podium.reviewed"));
+}
