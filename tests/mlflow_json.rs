@@ -278,3 +278,17 @@ mod review {
         assert_eq!(logged_model_id("models:/health_monitor_agent/3"), None);
     }
 }
+
+#[test]
+fn forbidden_writes_say_what_the_user_cannot_do() {
+    let e = ApiError::from_response(403, "Permission denied")
+        .for_action(|| "move alias champion of model health_monitor_agent (needs EDIT)".into());
+    assert_eq!(
+        e.to_string(),
+        "Permission denied: your MLflow user cannot move alias champion of model \
+         health_monitor_agent (needs EDIT). MLflow says: Permission denied"
+    );
+    assert_eq!(e.status(), Some(403));
+    let not_found = ApiError::from_response(404, &fixture("error_resource_does_not_exist.json"));
+    assert_eq!(not_found.clone().for_action(|| unreachable!()), not_found);
+}

@@ -160,13 +160,22 @@ async fn missing_model_is_resource_does_not_exist() {
 #[wasm_bindgen_test]
 async fn unreachable_server_is_a_network_error() {
     let client = Client::new("http://127.0.0.1:9", Credentials::None);
-    let err = review(&client, "health_monitor_agent").await.unwrap_err();
+    let err = client
+        .get_registered_model("health_monitor_agent")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("CORS"),
+        "the message names the likely causes: {err}"
+    );
     assert_eq!(
         client.request_count(),
         3,
         "an idempotent read is tried three times"
     );
+    let err = review(&client, "health_monitor_agent").await.unwrap_err();
+    assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
 }
 
 #[wasm_bindgen_test]
@@ -176,7 +185,8 @@ async fn aborted_requests_report_cancellation() {
     controller.abort();
     let err = review(&client, "health_monitor_agent").await.unwrap_err();
     assert_eq!(err, ApiError::Aborted);
-    assert_eq!(client.request_count(), 1, "cancellation is not retried");
+    // The three listing calls start together; each is aborted and none is retried.
+    assert_eq!(client.request_count(), 3, "cancellation is not retried");
 }
 
 #[wasm_bindgen_test]
@@ -236,4 +246,53 @@ async fn aliases_and_tags_can_be_set_read_and_deleted() {
         .unwrap();
     let v = client.get_model_version(model, "1").await.unwrap();
     assert!(v.tags.iter().all(|t| t.key != "podium.reviewed"));
+}
+
+#[wasm_bindgen_test]
+async fn connecting_in_settings_reloads_the_models_from_that_server() {
+    use leptos::prelude::*;
+    use podium::ui::{provide_client, Connection, ModelsScreen, Settings};
+    use wasm_bindgen::JsCast;
+
+    let document = leptos::prelude::document();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        // Start pointed at nothing, as a first visit with a wrong default would be.
+        provide_client(Client::new("http://127.0.0.1:9", Credentials::None));
+        view! {
+            <Settings initial=Connection::default() />
+            <ModelsScreen />
+        }
+    });
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("#mlflow-url")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value(MLFLOW);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let submit: web_sys::HtmlElement = root
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    submit.click();
+    let mut found = false;
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        if root.query_selector("th.model-name").unwrap().is_some() {
+            found = true;
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    let text = root.text_content().unwrap();
+    assert!(found, "no models listed: {text}");
+    assert!(
+        text.contains("health_monitor_agent") && text.contains("champion → v3"),
+        "{text}"
+    );
 }

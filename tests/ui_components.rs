@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use podium::mlflow::{Client, Credentials, SearchRegisteredModelsResponse};
-use podium::ui::{provide_client, ModelTable, ModelsScreen};
+use podium::ui::{provide_client, Connection, ModelTable, ModelsScreen, Settings, SESSION_KEY};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -94,5 +94,105 @@ async fn unreachable_mlflow_shows_an_error_panel() {
     assert!(
         text.contains("Cannot reach MLflow at http://127.0.0.1:9"),
         "{text}"
+    );
+}
+
+fn element<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into()
+}
+
+/// Types into a field the way the browser reports it: value, then an `input` event.
+fn type_into(root: &HtmlElement, id: &str, value: &str) {
+    let input: HtmlInputElement = element(root, &format!("#{id}"));
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn storage_keys(storage: &web_sys::Storage) -> Vec<String> {
+    (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn settings_keep_credentials_in_memory_unless_asked_and_never_in_local_storage() {
+    let window = web_sys::window().unwrap();
+    let session = window.session_storage().unwrap().unwrap();
+    let local = window.local_storage().unwrap().unwrap();
+    session.remove_item(SESSION_KEY).unwrap();
+    let root = container();
+    let client = RwSignal::new(Client::same_origin());
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(client);
+        view! { <Settings initial=Connection::default() /> }
+    });
+    leptos::task::tick().await;
+
+    type_into(&root, "mlflow-url", "http://127.0.0.1:5999");
+    element::<HtmlElement>(&root, "#auth-basic").click();
+    leptos::task::tick().await;
+    type_into(&root, "mlflow-user", "alice");
+    type_into(&root, "mlflow-password", "s3cret-password");
+    element::<HtmlElement>(&root, "button[type=submit]").click();
+    leptos::task::tick().await;
+
+    assert_eq!(client.get_untracked().base_url(), "http://127.0.0.1:5999");
+    let shown = format!("{:?}", client.get_untracked());
+    assert!(
+        shown.contains("alice") && !shown.contains("s3cret"),
+        "{shown}"
+    );
+    assert_eq!(
+        session.get_item(SESSION_KEY).unwrap(),
+        None,
+        "not remembered unless asked"
+    );
+
+    element::<HtmlElement>(&root, "#mlflow-remember").click();
+    element::<HtmlElement>(&root, "button[type=submit]").click();
+    leptos::task::tick().await;
+    let stored = session
+        .get_item(SESSION_KEY)
+        .unwrap()
+        .expect("remembered in sessionStorage");
+    assert!(stored.contains("alice"));
+    assert!(
+        storage_keys(&local).iter().all(|k| !k.contains("podium")),
+        "{:?}",
+        storage_keys(&local)
+    );
+    assert!(!window.location().href().unwrap().contains("s3cret"));
+    assert_eq!(Connection::load().unwrap().username, "alice");
+    session.remove_item(SESSION_KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn settings_reject_credentials_in_the_url_and_change_nothing() {
+    let root = container();
+    let client = RwSignal::new(Client::same_origin());
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(client);
+        view! { <Settings initial=Connection::default() /> }
+    });
+    leptos::task::tick().await;
+    type_into(&root, "mlflow-url", "http://bob:pw@mlflow.example:5000");
+    element::<HtmlElement>(&root, "button[type=submit]").click();
+    leptos::task::tick().await;
+    let alert = root
+        .query_selector(".field-error")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(alert.contains("never in the URL"), "{alert}");
+    assert_eq!(
+        client.get_untracked().base_url(),
+        "",
+        "the client was not replaced"
     );
 }

@@ -193,7 +193,10 @@ impl Client {
         version: &str,
     ) -> Result<(), ApiError> {
         let body = serde_json::json!({"name": name, "alias": alias, "version": version});
-        self.write("POST", "registered-models/alias", &body).await
+        self.write("POST", "registered-models/alias", &body, || {
+            format!("move alias {alias} of model {name} (needs EDIT)")
+        })
+        .await
     }
 
     /// Removes `alias` from model `name` (needs MANAGE permission).
@@ -203,7 +206,10 @@ impl Client {
         alias: &str,
     ) -> Result<(), ApiError> {
         let body = serde_json::json!({"name": name, "alias": alias});
-        self.write("DELETE", "registered-models/alias", &body).await
+        self.write("DELETE", "registered-models/alias", &body, || {
+            format!("delete alias {alias} of model {name} (needs MANAGE)")
+        })
+        .await
     }
 
     /// Every version of model `name`.
@@ -333,17 +339,19 @@ impl Client {
         dataset: Option<&str>,
         progress: impl Fn(Progress),
     ) -> Result<ReviewData, ApiError> {
-        let model = self.get_registered_model(name).await?;
-        let versions = self.all_model_versions(name).await?;
+        // The three listing calls do not depend on each other.
+        let (model, versions, experiments) = futures::future::try_join3(
+            self.get_registered_model(name),
+            self.all_model_versions(name),
+            self.all_experiment_ids(),
+        )
+        .await?;
         let total = versions.len();
         progress(Progress { loaded: 0, total });
         let run_ids = ReviewData::run_ids(&versions);
-        let runs = if run_ids.is_empty() {
-            Vec::new()
-        } else {
-            let experiments = self.all_experiment_ids().await?;
-            let mut loaded = 0;
-            self.runs_by_id(&run_ids, &experiments, |n| {
+        let mut loaded = 0;
+        let runs = self
+            .runs_by_id(&run_ids, &experiments, |n| {
                 loaded += n;
                 // Runs and versions are nearly one to one; never report more than all.
                 progress(Progress {
@@ -351,8 +359,7 @@ impl Client {
                     total,
                 });
             })
-            .await?
-        };
+            .await?;
         let logged: Vec<LoggedModel> =
             futures::stream::iter(ReviewData::logged_model_ids(&versions))
                 .map(|id| async move { self.get_logged_model(&id).await })
@@ -377,14 +384,19 @@ impl Client {
         value: &str,
     ) -> Result<(), ApiError> {
         let body = serde_json::json!({"name": name, "key": key, "value": value});
-        self.write("POST", "registered-models/set-tag", &body).await
+        self.write("POST", "registered-models/set-tag", &body, || {
+            format!("edit model {name} (needs EDIT)")
+        })
+        .await
     }
 
     /// Deletes tag `key` from model `name` (needs EDIT).
     pub async fn delete_registered_model_tag(&self, name: &str, key: &str) -> Result<(), ApiError> {
         let body = serde_json::json!({"name": name, "key": key});
-        self.write("DELETE", "registered-models/delete-tag", &body)
-            .await
+        self.write("DELETE", "registered-models/delete-tag", &body, || {
+            format!("edit model {name} (needs EDIT)")
+        })
+        .await
     }
 
     /// Sets tag `key` on version `version` of model `name` (needs EDIT).
@@ -397,7 +409,10 @@ impl Client {
     ) -> Result<(), ApiError> {
         let body =
             serde_json::json!({"name": name, "version": version, "key": key, "value": value});
-        self.write("POST", "model-versions/set-tag", &body).await
+        self.write("POST", "model-versions/set-tag", &body, || {
+            format!("edit version {version} of model {name} (needs EDIT)")
+        })
+        .await
     }
 
     /// Deletes tag `key` from version `version` of model `name` (needs EDIT).
@@ -408,18 +423,22 @@ impl Client {
         key: &str,
     ) -> Result<(), ApiError> {
         let body = serde_json::json!({"name": name, "version": version, "key": key});
-        self.write("DELETE", "model-versions/delete-tag", &body)
-            .await
+        self.write("DELETE", "model-versions/delete-tag", &body, || {
+            format!("edit version {version} of model {name} (needs EDIT)")
+        })
+        .await
     }
 
+    /// A write; a 403 names `action`, so the user learns which permission is missing.
     async fn write<B: Serialize>(
         &self,
         method: &str,
         path: &str,
         body: &B,
+        action: impl FnOnce() -> String,
     ) -> Result<(), ApiError> {
-        let _: serde_json::Value = self.send_json(method, path, body).await?;
-        Ok(())
+        let sent: Result<serde_json::Value, ApiError> = self.send_json(method, path, body).await;
+        sent.map(drop).map_err(|e| e.for_action(action))
     }
 
     fn url(&self, path: &str, query: &[(&str, String)]) -> String {

@@ -25,6 +25,14 @@ pub enum ApiError {
         /// MLflow's `message`, or the plain-text body (the basic-auth app answers in text).
         message: String,
     },
+    /// MLflow refused a write (403): the user lacks the permission the action needs.
+    #[error("Permission denied: your MLflow user cannot {action}. MLflow says: {message}")]
+    PermissionDenied {
+        /// What was attempted, e.g. "move alias champion of model x (needs EDIT)".
+        action: String,
+        /// MLflow's message or plain-text body.
+        message: String,
+    },
     /// No answer: the server is down or unreachable, or the browser blocked the response.
     #[error(
         "Cannot reach MLflow at {url}: {detail}. The server may be down or unreachable, or (for \
@@ -74,6 +82,21 @@ impl ApiError {
         }
     }
 
+    /// Names the attempted action in a 403, so the message says what the user cannot do.
+    pub fn for_action(self, action: impl FnOnce() -> String) -> ApiError {
+        match self {
+            ApiError::Http {
+                status: 403,
+                message,
+                ..
+            } => ApiError::PermissionDenied {
+                action: action(),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// MLflow's `error_code`, if it sent one.
     pub fn error_code(&self) -> Option<&str> {
         match self {
@@ -86,6 +109,7 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Http { status, .. } => Some(*status),
+            ApiError::PermissionDenied { .. } => Some(403),
             _ => None,
         }
     }
@@ -95,7 +119,9 @@ impl ApiError {
         match self {
             ApiError::Http { status, .. } => matches!(status, 429 | 502 | 503 | 504),
             ApiError::Network { .. } | ApiError::Timeout { .. } => true,
-            ApiError::Decode { .. } | ApiError::Aborted => false,
+            ApiError::Decode { .. } | ApiError::PermissionDenied { .. } | ApiError::Aborted => {
+                false
+            }
         }
     }
 }

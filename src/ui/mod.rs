@@ -3,35 +3,59 @@
 mod alias_chips;
 mod error_panel;
 mod models;
+mod settings;
 
 use leptos::prelude::*;
 
 pub use alias_chips::AliasChips;
 pub use error_panel::ErrorPanel;
 pub use models::{ModelTable, ModelsScreen};
+pub use settings::{AuthMode, Connection, Settings, SESSION_KEY};
 
 use crate::mlflow::Client;
 
-/// Makes `client` the MLflow client for every component below.
-pub fn provide_client(client: Client) {
-    provide_context(client);
+/// Makes `client` the MLflow client for every component below; returns the signal that
+/// replaces it (the settings screen does).
+pub fn provide_client(client: Client) -> RwSignal<Client> {
+    let signal = RwSignal::new(client);
+    provide_context(signal);
+    signal
 }
 
 /// The MLflow client provided by an ancestor ([`provide_client`]).
-pub fn use_client() -> Client {
-    expect_context::<Client>()
+pub fn use_client() -> RwSignal<Client> {
+    expect_context::<RwSignal<Client>>()
+}
+
+/// The MLflow client for a screen: its requests are aborted when the calling component goes
+/// away, so leaving a page never leaves work (or a late update) behind.
+pub fn use_scoped_client() -> Signal<Client> {
+    let client = use_client();
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return client.into();
+    };
+    // Browser objects are single-threaded; Leptos wants Send for cleanups and signals.
+    let signal = send_wrapper::SendWrapper::new(controller.signal());
+    let controller = send_wrapper::SendWrapper::new(controller);
+    on_cleanup(move || controller.abort());
+    Signal::derive(move || client.get().with_abort_signal((*signal).clone()))
 }
 
 /// The whole app: the MLflow client for this page's origin, then the screens.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_client(Client::same_origin());
+    let connection = Connection::load().unwrap_or_default();
+    provide_client(connection.client());
     view! {
         <header class="topbar">
             <h1>"Podium"</h1>
             <p class="tagline">"Which model version deserves production and champion, and why"</p>
         </header>
         <main>
+            <details class="connection">
+                <summary>"MLflow connection"</summary>
+                <Settings initial=connection />
+            </details>
             <ModelsScreen />
         </main>
     }

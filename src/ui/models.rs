@@ -2,15 +2,16 @@
 
 use leptos::prelude::*;
 
-use super::{use_client, AliasChips, ErrorPanel};
+use super::{use_scoped_client, AliasChips, ErrorPanel};
 use crate::mlflow::RegisteredModel;
 
 /// Loads every registered model from MLflow and lists them.
 #[component]
 pub fn ModelsScreen() -> impl IntoView {
-    let client = use_client();
+    let client = use_scoped_client();
+    // Keyed on the client: connecting elsewhere in Settings reloads the list.
     let models = LocalResource::new(move || {
-        let client = client.clone();
+        let client = client.get();
         async move { client.all_registered_models(None).await }
     });
     view! {

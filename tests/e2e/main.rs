@@ -1,6 +1,7 @@
 //! End-to-end: the release build in headless Chromium against a real, seeded MLflow.
 //!
 //! Run by scripts/test (`cargo test --features e2e --test e2e`) after `trunk build --release`.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
 

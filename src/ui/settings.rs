@@ -1,0 +1,229 @@
+//! Where MLflow is and how to sign in: kept in memory, and in sessionStorage only when asked.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::use_client;
+use crate::mlflow::{Client, Credentials};
+
+/// The sessionStorage key; credentials never go to localStorage, URLs or logs.
+pub const SESSION_KEY: &str = "podium.connection";
+
+/// How the user signs in to MLflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// No authentication.
+    #[default]
+    None,
+    /// HTTP basic (MLflow's basic-auth app).
+    Basic,
+    /// A bearer token.
+    Bearer,
+}
+
+/// The connection as the settings form holds it.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Connection {
+    /// Tracking server URL; empty means this page's origin.
+    pub base_url: String,
+    /// Sign-in method.
+    pub auth: AuthMode,
+    /// Basic-auth user.
+    pub username: String,
+    /// Basic-auth password.
+    pub password: String,
+    /// Bearer token.
+    pub token: String,
+    /// Keep it in this tab's sessionStorage.
+    pub remember: bool,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("remember", &self.remember)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// Checks the form; the error says what to change.
+    pub fn validate(&self) -> Result<(), String> {
+        let url = self.base_url.trim();
+        if !url.is_empty() {
+            let rest = url
+                .strip_prefix("http://")
+                .or_else(|| url.strip_prefix("https://"))
+                .ok_or("The tracking server URL must start with http:// or https:// (or be empty for this page's origin).")?;
+            if rest.split('/').next().unwrap_or_default().contains('@') {
+                return Err("Put credentials in the fields below, never in the URL.".to_owned());
+            }
+            if rest.is_empty() || rest.contains(['?', '#']) {
+                return Err("The tracking server URL must be a plain address like http://mlflow.example:5000.".to_owned());
+            }
+        }
+        match self.auth {
+            AuthMode::Basic if self.username.trim().is_empty() => {
+                Err("Enter the MLflow user name.".to_owned())
+            }
+            AuthMode::Bearer if self.token.trim().is_empty() => Err("Enter the token.".to_owned()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The client this connection describes.
+    pub fn client(&self) -> Client {
+        let credentials = match self.auth {
+            AuthMode::None => Credentials::None,
+            AuthMode::Basic => Credentials::Basic {
+                username: self.username.trim().to_owned(),
+                password: self.password.clone(),
+            },
+            AuthMode::Bearer => Credentials::Bearer(self.token.trim().to_owned()),
+        };
+        Client::new(self.base_url.trim(), credentials)
+    }
+
+    /// The connection remembered in this tab, if the user asked for that.
+    pub fn load() -> Option<Connection> {
+        let text = session_storage()?.get_item(SESSION_KEY).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Remembers the connection in sessionStorage if asked; otherwise forgets any earlier one.
+    pub fn store(&self) {
+        let Some(storage) = session_storage() else {
+            return;
+        };
+        if self.remember {
+            if let Ok(text) = serde_json::to_string(self) {
+                let _ = storage.set_item(SESSION_KEY, &text);
+            }
+        } else {
+            let _ = storage.remove_item(SESSION_KEY);
+        }
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The connection settings form. Saving replaces the app's MLflow client.
+#[component]
+pub fn Settings(
+    /// The connection the form starts from.
+    #[prop(into)]
+    initial: Connection,
+) -> impl IntoView {
+    let client = use_client();
+    let form = RwSignal::new(initial);
+    let (error, set_error) = signal(None::<String>);
+    let (saved, set_saved) = signal(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let connection = form.get();
+        match connection.validate() {
+            Ok(()) => {
+                connection.store();
+                client.set(connection.client());
+                set_error.set(None);
+                set_saved.set(true);
+            }
+            Err(e) => {
+                set_error.set(Some(e));
+                set_saved.set(false);
+            }
+        }
+    };
+    let field = move |f: fn(&mut Connection, String)| {
+        move |ev| {
+            let value = event_target_value(&ev);
+            form.update(|c| f(c, value));
+            set_saved.set(false);
+        }
+    };
+    let auth_radio = move |mode: AuthMode, label: &'static str, id: &'static str| {
+        view! {
+            <label for=id class="radio">
+                <input
+                    type="radio"
+                    id=id
+                    name="auth"
+                    prop:checked=move || form.with(|c| c.auth == mode)
+                    on:change=move |_| form.update(|c| c.auth = mode)
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <form class="settings" on:submit=on_submit aria-labelledby="settings-heading">
+            <h2 id="settings-heading">"MLflow connection"</h2>
+            <label for="mlflow-url">"Tracking server URL"</label>
+            <input
+                id="mlflow-url"
+                type="url"
+                placeholder="empty: this page's origin (/api/2.0/mlflow)"
+                prop:value=move || form.with(|c| c.base_url.clone())
+                on:input=field(|c, v| c.base_url = v)
+            />
+            <fieldset>
+                <legend>"Sign in"</legend>
+                {auth_radio(AuthMode::None, "None", "auth-none")}
+                {auth_radio(AuthMode::Basic, "User and password", "auth-basic")}
+                {auth_radio(AuthMode::Bearer, "Token", "auth-bearer")}
+            </fieldset>
+            <Show when=move || form.with(|c| c.auth == AuthMode::Basic)>
+                <label for="mlflow-user">"User"</label>
+                <input
+                    id="mlflow-user"
+                    autocomplete="username"
+                    prop:value=move || form.with(|c| c.username.clone())
+                    on:input=field(|c, v| c.username = v)
+                />
+                <label for="mlflow-password">"Password"</label>
+                <input
+                    id="mlflow-password"
+                    type="password"
+                    autocomplete="current-password"
+                    prop:value=move || form.with(|c| c.password.clone())
+                    on:input=field(|c, v| c.password = v)
+                />
+            </Show>
+            <Show when=move || form.with(|c| c.auth == AuthMode::Bearer)>
+                <label for="mlflow-token">"Token"</label>
+                <input
+                    id="mlflow-token"
+                    type="password"
+                    autocomplete="off"
+                    prop:value=move || form.with(|c| c.token.clone())
+                    on:input=field(|c, v| c.token = v)
+                />
+            </Show>
+            <label for="mlflow-remember" class="checkbox">
+                <input
+                    id="mlflow-remember"
+                    type="checkbox"
+                    prop:checked=move || form.with(|c| c.remember)
+                    on:change=move |ev| form.update(|c| c.remember = event_target_checked(&ev))
+                />
+                "Remember in this browser tab (sessionStorage; never stored anywhere else)"
+            </label>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <button type="submit">"Connect"</button>
+            <Show when=move || saved.get()>
+                <p role="status" class="muted">
+                    "Connected to "
+                    {move || {
+                        let url = form.with(|c| c.base_url.trim().to_owned());
+                        if url.is_empty() { "this page's origin".to_owned() } else { url }
+                    }}
+                </p>
+            </Show>
+        </form>
+    }
+}
