@@ -12,6 +12,7 @@ seeded completely is left alone; one left half-seeded by an interrupted run is r
 """
 
 import argparse
+import os
 import sys
 import time
 
@@ -210,11 +211,28 @@ def seed_scale(client, n):
     client.set_registered_model_tag(name, DONE_TAG, "complete")
 
 
+def seed_users():
+    """On a basic-auth server (credentials in MLFLOW_TRACKING_USERNAME/PASSWORD), adds a user
+    'viewer' (password 'viewer-password-1') who has only the default READ permission."""
+    if not os.environ.get("MLFLOW_TRACKING_USERNAME"):
+        return
+    from mlflow.server import get_app_client
+
+    auth = get_app_client("basic-auth", tracking_uri=mlflow.get_tracking_uri())
+    try:
+        auth.create_user("viewer", "viewer-password-1")
+        log("basic-auth: user 'viewer' (READ only)")
+    except MlflowException as e:
+        if e.error_code != "RESOURCE_ALREADY_EXISTS":
+            raise
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--versions", type=int, help="also seed scale_agent with N versions")
     args = parser.parse_args()
     client = MlflowClient()
+    seed_users()
     seed_health(client)
     seed_simple(
         client, LATENCY, LATENCY_VERSIONS,

@@ -88,15 +88,15 @@ fn mlflow_error_bodies_keep_code_status_and_message() {
 
 #[test]
 fn plain_text_auth_errors_are_kept_as_text() {
-    // MLflow's basic-auth app answers 401/403 in plain text, not JSON.
-    let e = ApiError::from_response(403, "Permission denied\n");
+    // MLflow's basic-auth app answers 401/403 in plain text, not JSON (captured bodies).
+    let e = ApiError::from_response(403, &fixture("error_403_basic_auth.txt"));
     assert_eq!(e.error_code(), None);
     assert_eq!(
         e.to_string(),
         "Permission denied by MLflow (403): Permission denied"
     );
-    let e = ApiError::from_response(401, "You are not authenticated.");
-    assert!(e.to_string().contains("check the credentials in Settings"));
+    let e = ApiError::from_response(401, &fixture("error_401_basic_auth.txt"));
+    assert!(e.to_string().starts_with("MLflow needs you to sign in (401): check the credentials in Settings. You are not authenticated."), "{e}");
 }
 
 #[test]

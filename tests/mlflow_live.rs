@@ -296,3 +296,82 @@ async fn connecting_in_settings_reloads_the_models_from_that_server() {
         "{text}"
     );
 }
+
+mod basic_auth {
+    //! Against MLflow's basic-auth app (started by scripts/test with `--basic-auth`).
+    use podium::mlflow::{ApiError, Client, Credentials};
+    use wasm_bindgen_test::*;
+
+    const MLFLOW_AUTH: &str = env!("PODIUM_TEST_MLFLOW_AUTH");
+    const ADMIN_PASSWORD: &str = match option_env!("PODIUM_MLFLOW_ADMIN_PASSWORD") {
+        Some(p) => p,
+        None => "podium-local-admin",
+    };
+
+    fn basic(username: &str, password: &str) -> Client {
+        let credentials = Credentials::Basic {
+            username: username.to_owned(),
+            password: password.to_owned(),
+        };
+        Client::new(MLFLOW_AUTH, credentials)
+    }
+
+    #[wasm_bindgen_test]
+    async fn without_credentials_mlflow_asks_to_sign_in() {
+        let client = Client::new(MLFLOW_AUTH, Credentials::None);
+        let err = client.all_registered_models(None).await.unwrap_err();
+        assert_eq!(err.status(), Some(401), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("check the credentials in Settings"),
+            "{err}"
+        );
+        let err = basic("viewer", "wrong-password")
+            .get_registered_model("latency_router")
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(401), "{err:?}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn basic_credentials_read_the_registry() {
+        let models = basic("viewer", "viewer-password-1")
+            .all_registered_models(None)
+            .await
+            .unwrap();
+        assert!(
+            models.iter().any(|m| m.name == "health_monitor_agent"),
+            "{models:?}"
+        );
+        let data = basic("admin", ADMIN_PASSWORD)
+            .load_review("health_monitor_agent", None, |_| {})
+            .await
+            .unwrap();
+        assert_eq!(data.versions.len(), 6);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_read_only_user_is_told_which_permission_is_missing() {
+        let err = basic("viewer", "viewer-password-1")
+            .set_registered_model_alias("health_monitor_agent", "champion", "6")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ApiError::PermissionDenied { action, .. }
+                if action == "move alias champion of model health_monitor_agent (needs EDIT)"),
+            "{err:?}"
+        );
+        assert!(err
+            .to_string()
+            .starts_with("Permission denied: your MLflow user cannot move alias champion"));
+        // Nothing moved.
+        let model = basic("viewer", "viewer-password-1")
+            .get_registered_model("health_monitor_agent")
+            .await
+            .unwrap();
+        assert!(model
+            .aliases
+            .iter()
+            .any(|a| a.alias == "champion" && a.version == "3"));
+    }
+}
