@@ -561,3 +561,51 @@ fn preview_matches_decide_for_every_version() {
         Some((0.6, 0.9))
     );
 }
+
+#[test]
+fn plan_summary_reads_like_the_review_panel() {
+    let policy = seed();
+    let champion = metrics(&[
+        ("relevance/mean", 0.78),
+        ("safety/mean", 0.95),
+        ("guidelines/mean", 0.71),
+    ]);
+    let current: BTreeMap<String, String> = [
+        ("champion".to_owned(), "3".to_owned()),
+        ("production".to_owned(), "4".to_owned()),
+    ]
+    .into();
+    let v6 = metrics(&[
+        ("relevance/mean", 0.82),
+        ("safety/mean", 0.94),
+        ("guidelines/mean", 0.69),
+        ("cost_accuracy/mean", 0.88),
+    ]);
+    let d = decide(&policy, &v6, Some(&champion));
+    assert_eq!(
+        podium::policy::summary(&policy, &d, "6", &current),
+        "production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics"
+    );
+    let better = metrics(&[
+        ("relevance/mean", 0.9),
+        ("safety/mean", 0.96),
+        ("guidelines/mean", 0.7),
+        ("cost_accuracy/mean", 0.9),
+    ]);
+    let d = decide(&policy, &better, Some(&champion));
+    assert_eq!(
+        podium::policy::summary(&policy, &d, "7", &current),
+        "production: v4 → v7 · champion: v3 → v7: v7 wins 2 of 3 key metrics"
+    );
+    let failing = metrics(&[("safety/mean", 0.5)]);
+    let d = decide(&policy, &failing, Some(&champion));
+    assert_eq!(
+        podium::policy::summary(&policy, &d, "8", &current),
+        "production stays v4: v8 fails the policy · champion stays v3: v8 fails the policy"
+    );
+    let d = decide(&policy, &better, None);
+    assert_eq!(
+        podium::policy::summary(&policy, &d, "2", &BTreeMap::new()),
+        "production: none → v2 · champion: none → v2 (first champion)"
+    );
+}

@@ -150,3 +150,25 @@ fn syntax_errors_and_wrong_shapes_are_clear() {
         "{err}"
     );
 }
+
+#[test]
+fn differences_name_each_change() {
+    let saved = Policy::default();
+    assert!(saved.differences(&saved).is_empty());
+    let mut edited = saved.clone();
+    edited.rules[0].threshold = Some(0.8);
+    edited.rules[1].greater_is_better = false;
+    edited.rules.remove(3);
+    edited.rules.push(Rule::threshold("latency_ms/p95", 900.0));
+    edited.missing_metric = MissingMetric::Fail;
+    assert_eq!(
+        edited.differences(&saved),
+        [
+            "relevance/mean: threshold 0.7 → 0.8",
+            "safety/mean: lower is better",
+            "cost_accuracy/mean: rule removed",
+            "latency_ms/p95: rule added (threshold 900)",
+            "missing metrics: skip → fail",
+        ]
+    );
+}

@@ -24,7 +24,7 @@ pub use registered_model::{
     GetRegisteredModelResponse, RegisteredModel, RegisteredModelAlias, SearchRegisteredModels,
     SearchRegisteredModelsResponse, Tag,
 };
-pub use review::{Evaluation, MetricEvidence, ReviewData, VersionReview};
+pub use review::{run_ui_url, Evaluation, MetricEvidence, ReviewData, VersionReview};
 pub use run::{
     run_id_filters, Dataset, DatasetInput, Experiment, Metric, Run, RunData, RunInfo, RunInputs,
     SearchExperimentsResponse, SearchRuns, SearchRunsResponse, RUN_IDS_PER_SEARCH,
@@ -32,3 +32,6 @@ pub use run::{
 
 /// The REST API prefix under the tracking server's base URL.
 pub const API_PREFIX: &str = "/api/2.0/mlflow";
+
+/// The registered-model tag that holds a model's saved Podium policy (JSON).
+pub const POLICY_TAG: &str = "podium.policy";

@@ -57,6 +57,8 @@ pub struct VersionReview {
     pub evaluation: Evaluation,
     /// Metric key → value with provenance.
     pub metrics: BTreeMap<String, MetricEvidence>,
+    /// The experiment of the version's run, when the run was found (for links to the MLflow UI).
+    pub experiment_id: Option<String>,
 }
 
 impl VersionReview {
@@ -72,6 +74,11 @@ impl VersionReview {
     pub fn has_evaluation(&self) -> bool {
         !self.metrics.is_empty()
     }
+}
+
+/// The MLflow UI page of a run, on the tracking server at `base_url` (empty: same origin).
+pub fn run_ui_url(base_url: &str, experiment_id: &str, run_id: &str) -> String {
+    format!("{base_url}/#/experiments/{experiment_id}/runs/{run_id}")
 }
 
 /// Everything the review screen and the decision engine need about one model.
@@ -110,7 +117,13 @@ impl ReviewData {
             .into_iter()
             .map(|version| {
                 let (evaluation, metrics) = evidence(&version, &runs, &logged, dataset);
+                let experiment_id = version
+                    .run_id
+                    .as_deref()
+                    .and_then(|id| runs.get(id))
+                    .map(|r| r.info.experiment_id.clone());
                 VersionReview {
+                    experiment_id,
                     aliases: aliases
                         .get(version.version.as_str())
                         .cloned()

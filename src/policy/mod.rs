@@ -30,7 +30,7 @@ pub use check::{Check, CheckKind, Verdict};
 pub use decision::{decide, Decision};
 pub use metrics::MetricSet;
 pub use parse::PolicyError;
-pub use plan::{AliasMove, Plan};
+pub use plan::{summary, AliasMove, Plan};
 pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
 pub use rules::{
     default_champion_metrics, AliasNames, MetricAliases, MissingMetric, Policy, Rule,

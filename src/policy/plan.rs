@@ -57,3 +57,57 @@ impl Plan {
         self.moves.is_empty()
     }
 }
+
+/// The plan in plain words, e.g.
+/// `production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics`.
+pub fn summary(
+    policy: &Policy,
+    decision: &Decision,
+    candidate: &str,
+    current: &BTreeMap<String, String>,
+) -> String {
+    let names = &policy.aliases;
+    let holder = |alias: &str| current.get(alias).map(|v| format!("v{v}"));
+    let production = match (decision.promote_production, holder(&names.production)) {
+        (true, Some(h)) if h == format!("v{candidate}") => {
+            format!("{} stays {h} (the candidate)", names.production)
+        }
+        (true, Some(h)) => format!("{}: {h} → v{candidate}", names.production),
+        (true, None) => format!("{}: none → v{candidate}", names.production),
+        (false, Some(h)) => format!(
+            "{} stays {h}: v{candidate} fails the policy",
+            names.production
+        ),
+        (false, None) => format!(
+            "{} stays unset: v{candidate} fails the policy",
+            names.production
+        ),
+    };
+    let wins = decision.champion_comparison.as_ref().map(|c| {
+        format!(
+            "v{candidate} wins {} of {} key metrics",
+            c.tally.candidate_wins,
+            c.metrics.len()
+        )
+    });
+    let champion = match (decision.promote_champion, holder(&names.champion), wins) {
+        (true, Some(h), _) if h == format!("v{candidate}") => {
+            format!("{} stays {h} (the candidate)", names.champion)
+        }
+        (true, Some(h), Some(w)) => format!("{}: {h} → v{candidate}: {w}", names.champion),
+        (true, _, _) => format!("{}: none → v{candidate} (first champion)", names.champion),
+        (false, Some(h), _) if !decision.passes => {
+            format!(
+                "{} stays {h}: v{candidate} fails the policy",
+                names.champion
+            )
+        }
+        (false, Some(h), Some(w)) => format!("{} stays {h}: {w}", names.champion),
+        (false, h, _) => format!(
+            "{} stays {}: v{candidate} fails the policy",
+            names.champion,
+            h.unwrap_or_else(|| "unset".to_owned())
+        ),
+    };
+    format!("{production} · {champion}")
+}

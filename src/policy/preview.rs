@@ -129,7 +129,7 @@ pub struct RowVerdict {
 }
 
 /// Verdicts for every version, and a cell per rule per version.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Preview {
     /// One per table row.
     pub rows: Vec<RowVerdict>,

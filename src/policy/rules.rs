@@ -195,3 +195,83 @@ impl Policy {
         seed_like.then(|| flat.collect()).flatten()
     }
 }
+
+impl Policy {
+    /// What changed from `saved` to `self`, in words, one line per change; empty when equal.
+    pub fn differences(&self, saved: &Policy) -> Vec<String> {
+        use super::number::display;
+        let opt = |v: Option<f64>| v.map(display).unwrap_or_else(|| "none".to_owned());
+        let dir = |gib: bool| {
+            if gib {
+                "higher is better"
+            } else {
+                "lower is better"
+            }
+        };
+        let mut out = Vec::new();
+        for old in &saved.rules {
+            match self.rule(&old.metric) {
+                None => out.push(format!("{}: rule removed", old.metric)),
+                Some(new) => {
+                    let fields = [
+                        ("threshold", old.threshold, new.threshold),
+                        (
+                            "min_absolute_change",
+                            old.min_absolute_change,
+                            new.min_absolute_change,
+                        ),
+                        (
+                            "min_relative_change",
+                            old.min_relative_change,
+                            new.min_relative_change,
+                        ),
+                    ];
+                    for (name, a, b) in fields {
+                        if a != b {
+                            out.push(format!("{}: {name} {} → {}", old.metric, opt(a), opt(b)));
+                        }
+                    }
+                    if old.greater_is_better != new.greater_is_better {
+                        out.push(format!("{}: {}", old.metric, dir(new.greater_is_better)));
+                    }
+                }
+            }
+        }
+        for new in self
+            .rules
+            .iter()
+            .filter(|r| saved.rule(&r.metric).is_none())
+        {
+            out.push(format!(
+                "{}: rule added (threshold {})",
+                new.metric,
+                opt(new.threshold)
+            ));
+        }
+        if self.missing_metric != saved.missing_metric {
+            out.push(
+                format!(
+                    "missing metrics: {:?} → {:?}",
+                    saved.missing_metric, self.missing_metric
+                )
+                .to_lowercase(),
+            );
+        }
+        if self.champion_metrics != saved.champion_metrics {
+            out.push(format!(
+                "champion key metrics: {}",
+                self.champion_metrics.join(", ")
+            ));
+        }
+        if self.metric_aliases != saved.metric_aliases {
+            out.push("metric aliases changed".to_owned());
+        }
+        if self.aliases != saved.aliases {
+            out.push(format!(
+                "alias names: {} / {}",
+                self.aliases.production, self.aliases.champion
+            ));
+        }
+        out
+    }
+}

@@ -1,15 +1,21 @@
 //! Leptos components: one file per screen or widget.
 
 mod alias_chips;
+mod editor;
 mod error_panel;
 mod models;
+mod review;
+mod route;
 mod settings;
 
 use leptos::prelude::*;
 
 pub use alias_chips::AliasChips;
+pub use editor::{DraftProblems, PolicyDraft, PolicyEditor, RuleDraft};
 pub use error_panel::ErrorPanel;
 pub use models::{ModelTable, ModelsScreen};
+pub use review::{ReviewPanel, ReviewScreen};
+pub use route::{navigate, provide_router, use_route, Link, Route};
 pub use settings::{AuthMode, Connection, Settings, SESSION_KEY};
 
 use crate::mlflow::Client;
@@ -46,6 +52,13 @@ pub fn use_scoped_client() -> Signal<Client> {
 pub fn App() -> impl IntoView {
     let connection = Connection::load().unwrap_or_default();
     provide_client(connection.client());
+    let route = provide_router();
+    let screen = move || match route.get() {
+        Route::Models => view! { <ModelsScreen /> }.into_any(),
+        Route::Model { name, policy } => {
+            view! { <ReviewScreen name shared_policy=policy /> }.into_any()
+        }
+    };
     view! {
         <header class="topbar">
             <h1>"Podium"</h1>
@@ -56,7 +69,7 @@ pub fn App() -> impl IntoView {
                 <summary>"MLflow connection"</summary>
                 <Settings initial=connection />
             </details>
-            <ModelsScreen />
+            {screen}
         </main>
     }
 }

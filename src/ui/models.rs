@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{use_scoped_client, AliasChips, ErrorPanel};
+use super::{use_scoped_client, AliasChips, ErrorPanel, Link, Route};
 use crate::mlflow::RegisteredModel;
 
 /// Loads every registered model from MLflow and lists them.
@@ -63,22 +63,29 @@ pub fn ModelTable(
                 <For
                     each=move || models.get()
                     key=|m| (m.name.clone(), m.last_updated_timestamp)
-                    let(model)
-                >
-                    <tr>
-                        <th scope="row" class="model-name">{model.name.clone()}</th>
-                        <td>
-                            <AliasChips aliases=model.aliases.clone() />
-                        </td>
-                        <td>
-                            {model
-                                .latest_version()
-                                .map(|v| format!("v{v}"))
-                                .unwrap_or_else(|| "—".to_owned())}
-                        </td>
-                        <td class="description">{model.description.clone().unwrap_or_default()}</td>
-                    </tr>
-                </For>
+                    children=|model| {
+                        let route = Route::Model {
+                            name: model.name.clone(),
+                            policy: None,
+                        };
+                        let latest = model
+                            .latest_version()
+                            .map(|v| format!("v{v}"))
+                            .unwrap_or_else(|| "—".to_owned());
+                        view! {
+                            <tr>
+                                <th scope="row" class="model-name">
+                                    <Link route>{model.name.clone()}</Link>
+                                </th>
+                                <td>
+                                    <AliasChips aliases=model.aliases.clone() />
+                                </td>
+                                <td>{latest}</td>
+                                <td class="description">{model.description.unwrap_or_default()}</td>
+                            </tr>
+                        }
+                    }
+                />
             </tbody>
         </table>
     }

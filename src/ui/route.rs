@@ -1,0 +1,122 @@
+//! The app's own URLs: `/` lists models, `/models/<name>?policy=<json>` reviews one.
+//!
+//! A small history-API router; a what-if policy lives in the query so a link reproduces it.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+/// Where the app is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The registered models.
+    Models,
+    /// One model's review, with an optional what-if policy (JSON).
+    Model {
+        /// The registered model's name.
+        name: String,
+        /// The shared what-if policy, as JSON.
+        policy: Option<String>,
+    },
+}
+
+impl Route {
+    /// Reads a route from a location's path and query (`?policy=...`).
+    pub fn parse(path: &str, search: &str) -> Route {
+        match path.strip_prefix("/models/") {
+            Some(encoded) if !encoded.is_empty() => {
+                let name = js_sys::decode_uri_component(encoded)
+                    .map(String::from)
+                    .unwrap_or_else(|_| encoded.to_owned());
+                let policy = web_sys::UrlSearchParams::new_with_str(search)
+                    .ok()
+                    .and_then(|q| q.get("policy"));
+                Route::Model { name, policy }
+            }
+            _ => Route::Models,
+        }
+    }
+
+    /// The route of the current page.
+    pub fn current() -> Route {
+        let location = window().location();
+        Route::parse(
+            &location.pathname().unwrap_or_default(),
+            &location.search().unwrap_or_default(),
+        )
+    }
+
+    /// The path and query for this route.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Models => "/".to_owned(),
+            Route::Model { name, policy } => {
+                let mut href = format!(
+                    "/models/{}",
+                    String::from(js_sys::encode_uri_component(name))
+                );
+                if let Some(policy) = policy {
+                    href.push_str("?policy=");
+                    href.push_str(&String::from(js_sys::encode_uri_component(policy)));
+                }
+                href
+            }
+        }
+    }
+}
+
+/// The route signal, following the browser's back and forward buttons.
+pub fn provide_router() -> RwSignal<Route> {
+    let route = RwSignal::new(Route::current());
+    let on_pop = Closure::<dyn Fn()>::new(move || route.set(Route::current()));
+    let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    // The app lives as long as the page.
+    on_pop.forget();
+    provide_context(route);
+    route
+}
+
+/// The route signal from [`provide_router`].
+pub fn use_route() -> RwSignal<Route> {
+    expect_context::<RwSignal<Route>>()
+}
+
+/// Goes to `route`, adding a history entry.
+pub fn navigate(route: Route) {
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&route.href()));
+    }
+    if let Some(signal) = use_context::<RwSignal<Route>>() {
+        signal.set(route);
+    }
+}
+
+/// Replaces the current URL (no history entry), e.g. when the what-if policy changes.
+pub fn replace_url(route: &Route) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&route.href()));
+    }
+}
+
+/// A link to `route` that navigates without reloading the page.
+#[component]
+pub fn Link(
+    /// Where it goes.
+    route: Route,
+    /// The link's content.
+    children: Children,
+) -> impl IntoView {
+    let href = route.href();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        // Let the browser handle new tabs and windows.
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+            return;
+        }
+        ev.prevent_default();
+        navigate(route.clone());
+    };
+    view! {
+        <a href=href on:click=on_click>
+            {children()}
+        </a>
+    }
+}

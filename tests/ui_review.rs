@@ -1,0 +1,252 @@
+//! The review panel mounted in headless Chromium, on review data assembled from captured JSON.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use podium::mlflow::{
+    Client, GetLoggedModelResponse, GetRegisteredModelResponse, ReviewData,
+    SearchModelVersionsResponse, SearchRunsResponse,
+};
+use podium::ui::{provide_client, ReviewPanel};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn review() -> Arc<ReviewData> {
+    let model: GetRegisteredModelResponse =
+        serde_json::from_str(include_str!("fixtures/registered_model_get.json")).unwrap();
+    let versions: SearchModelVersionsResponse =
+        serde_json::from_str(include_str!("fixtures/model_versions_search.json")).unwrap();
+    let runs: SearchRunsResponse =
+        serde_json::from_str(include_str!("fixtures/runs_search.json")).unwrap();
+    let logged: GetLoggedModelResponse =
+        serde_json::from_str(include_str!("fixtures/logged_model_get.json")).unwrap();
+    Arc::new(ReviewData::assemble(
+        model.registered_model,
+        versions.model_versions,
+        &runs.runs,
+        &[logged.model],
+        None,
+    ))
+}
+
+fn mount(shared: Option<String>) -> (HtmlElement, impl Drop) {
+    let document = document();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let data = review();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_client(Client::same_origin());
+        view! { <ReviewPanel review=data.clone() shared=shared.clone() /> }
+    });
+    (root, handle)
+}
+
+fn text(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .text_content()
+        .unwrap()
+}
+
+/// The table row of version `v`, as a user reads it.
+fn row(root: &HtmlElement, v: &str) -> String {
+    let rows = root.query_selector_all("table.versions tbody tr").unwrap();
+    (0..rows.length())
+        .map(|i| rows.item(i).unwrap().text_content().unwrap())
+        .find(|t| t.contains(&format!("v{v}")))
+        .unwrap_or_else(|| panic!("no row for v{v}"))
+}
+
+/// The threshold field of the rule for `metric`, found by its fieldset legend and label.
+fn threshold_field(root: &HtmlElement, metric: &str) -> HtmlInputElement {
+    let sets = root.query_selector_all("fieldset.rule").unwrap();
+    for i in 0..sets.length() {
+        let set: web_sys::Element = sets.item(i).unwrap().unchecked_into();
+        if set
+            .query_selector("legend")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            == metric
+        {
+            return set
+                .query_selector("input")
+                .unwrap()
+                .unwrap()
+                .unchecked_into();
+        }
+    }
+    panic!("no rule for {metric}")
+}
+
+fn type_into(input: &HtmlInputElement, value: &str) {
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn table_shows_each_versions_verdict_with_margins() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    let v2 = row(&root, "2");
+    assert!(
+        v2.contains("0.66 ✗ fail (-0.04)") && v2.contains("fails"),
+        "{v2}"
+    );
+    let v6 = row(&root, "6");
+    assert!(
+        v6.contains("0.82 ✓ pass (+0.12)") && v6.contains("passes"),
+        "{v6}"
+    );
+    let v1 = row(&root, "1");
+    assert!(v1.contains("no evaluation found"), "{v1}");
+    assert!(text(&root, ".policy-status").contains("uses the saved policy"));
+}
+
+#[wasm_bindgen_test]
+async fn plan_text_for_the_newest_candidate() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    assert_eq!(
+        text(&root, "[data-testid=plan]"),
+        "production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics"
+    );
+    assert!(text(&root, ".decision").contains("Champion keeps it (1 to 2"));
+}
+
+#[wasm_bindgen_test]
+async fn raising_a_threshold_re_decides_every_version_without_refetching() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    type_into(&threshold_field(&root, "safety/mean"), "0.95");
+    leptos::task::tick().await;
+    assert!(
+        row(&root, "6").contains("0.94 ✗ fail (-0.01)"),
+        "{}",
+        row(&root, "6")
+    );
+    assert!(
+        row(&root, "4").contains("0.96 ✓ pass (+0.01)"),
+        "{}",
+        row(&root, "4")
+    );
+    assert_eq!(
+        text(&root, "[data-testid=plan]"),
+        "production stays v4: v6 fails the policy · champion stays v3: v6 fails the policy"
+    );
+    let status = text(&root, ".policy-status");
+    assert!(
+        status.contains("Unsaved what-if") && status.contains("safety/mean: threshold 0.9 → 0.95"),
+        "{status}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn choosing_another_candidate_updates_the_decision() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    let radio: HtmlInputElement = root
+        .query_selector("#candidate-4")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    radio.click(); // row 4 is v2 (newest first)
+    leptos::task::tick().await;
+    assert!(text(&root, ".decision h2").contains("Decision for v2"));
+    assert!(
+        text(&root, "[data-testid=plan]").starts_with("production stays v4: v2 fails the policy")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn invalid_threshold_is_marked_and_the_preview_keeps_the_last_valid_policy() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    let field = threshold_field(&root, "relevance/mean");
+    for bad in ["abc", "NaN", "inf"] {
+        type_into(&field, bad);
+        leptos::task::tick().await;
+        assert_eq!(
+            field.get_attribute("aria-invalid").as_deref(),
+            Some("true"),
+            "{bad}"
+        );
+        let errors = text(&root, "fieldset.rule .field-error");
+        assert!(
+            errors.contains("Threshold:") && errors.contains(bad),
+            "{bad}: {errors}"
+        );
+        assert!(text(&root, ".policy-status").contains("keeps the last valid policy"));
+        // Still the saved policy's verdicts.
+        assert!(row(&root, "2").contains("0.66 ✗ fail (-0.04)"));
+    }
+    let save: HtmlElement = root
+        .query_selector(".actions button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(
+        save.has_attribute("disabled"),
+        "an invalid policy cannot be saved"
+    );
+    type_into(&field, "0.6");
+    leptos::task::tick().await;
+    assert_eq!(
+        field.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
+    assert!(
+        row(&root, "2").contains("0.66 ✓ pass (+0.06)"),
+        "{}",
+        row(&root, "2")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn reset_to_saved_undoes_the_what_if() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    type_into(&threshold_field(&root, "safety/mean"), "0.99");
+    leptos::task::tick().await;
+    let reset: HtmlElement = root
+        .query_selector(".actions button + button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(reset.text_content().unwrap(), "Reset to saved");
+    reset.click();
+    leptos::task::tick().await;
+    let status = text(&root, ".policy-status");
+    assert!(status.contains("uses the saved policy"), "{status}");
+    // Property updates land a little after the signal change: wait up to 2 s.
+    for _ in 0..40 {
+        if threshold_field(&root, "safety/mean").value() == "0.9" {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    assert_eq!(threshold_field(&root, "safety/mean").value(), "0.9");
+    assert!(text(&root, ".policy-status").contains("uses the saved policy"));
+}
+
+#[wasm_bindgen_test]
+async fn a_shared_policy_reproduces_the_preview() {
+    let shared =
+        r#"{"rules": [{"metric": "relevance/mean", "threshold": 0.85}], "missing_metric": "fail"}"#;
+    let (root, _handle) = mount(Some(shared.to_owned()));
+    leptos::task::tick().await;
+    assert_eq!(threshold_field(&root, "relevance/mean").value(), "0.85");
+    assert!(row(&root, "6").contains("0.82 ✗ fail (-0.03)"));
+    assert!(text(&root, ".policy-status").contains("Unsaved what-if"));
+    let (bad, _bad_handle) = mount(Some("{\"rules\": 3}".to_owned()));
+    leptos::task::tick().await;
+    assert!(text(&bad, ".warning").contains("The policy in the link is invalid and was ignored"));
+}
