@@ -289,16 +289,16 @@ fn RuleRow(
                     prop:value=get(|r| r.threshold.clone())
                     on:input=set(|r, v| r.threshold = v)
                 />
-                <label for=field_id("direction")>"Direction"</label>
+                <label for=field_id("direction")>"Better when"</label>
                 <select
                     id=field_id("direction")
                     on:change=set(|r, v| r.greater_is_better = v != "lower")
                 >
                     <option value="higher" selected=move || draft.with(|d| d.rules.iter().any(|r| r.id == id && r.greater_is_better))>
-                        "higher is better"
+                        "higher"
                     </option>
                     <option value="lower" selected=move || draft.with(|d| d.rules.iter().any(|r| r.id == id && !r.greater_is_better))>
-                        "lower is better"
+                        "lower"
                     </option>
                 </select>
                 <label for=field_id("abs")>"Min. gain over champion"</label>

@@ -200,3 +200,44 @@ pub async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(out_dir().join(format!("{name}.png")), png).unwrap();
 }
+
+/// Polls `read` until it returns `Some`, for up to 15 s; panics with `what` otherwise.
+pub async fn until<T, F, Fut>(what: &str, mut read: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    for _ in 0..150 {
+        if let Some(v) = read().await {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// The text of the first element at `xpath`, if there is one.
+pub async fn text_of(client: &Client, xpath: &str) -> Option<String> {
+    let element = client.find(Locator::XPath(xpath)).await.ok()?;
+    element.text().await.ok()
+}
+
+/// Replaces the text in the field labelled `label` inside the fieldset whose legend is `legend`.
+pub async fn fill_rule_field(client: &Client, legend: &str, label: &str, value: &str) {
+    let xpath = format!(
+        "//fieldset[legend[normalize-space()='{legend}']]//label[normalize-space()='{label}']/following-sibling::input[1]"
+    );
+    let field = find(client, &xpath).await;
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// GETs an MLflow REST path and parses the JSON (curl: no HTTP client in the test's deps).
+pub fn mlflow_get(base: &str, path: &str) -> serde_json::Value {
+    let out = Command::new("curl")
+        .args(["-sf", &format!("{base}/api/2.0/mlflow/{path}")])
+        .output()
+        .expect("curl");
+    assert!(out.status.success(), "GET {path} failed");
+    serde_json::from_slice(&out.stdout).unwrap()
+}

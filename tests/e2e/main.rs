@@ -5,7 +5,11 @@
 
 mod harness;
 
-use harness::{find, free_port, screenshot, with_browser, App, Mlflow};
+use fantoccini::Locator;
+use harness::{
+    fill_rule_field, find, free_port, mlflow_get, screenshot, text_of, until, with_browser, App,
+    Mlflow,
+};
 
 /// The table row of a registered model, found by its row header like a screen reader would.
 fn model_row(name: &str) -> String {
@@ -53,7 +57,7 @@ async fn unreachable_mlflow_shows_an_error_panel() {
     let app = App::serve(&format!("http://127.0.0.1:{}", free_port()));
     with_browser(|browser| async move {
         browser.goto(&app.url).await.unwrap();
-        let panel = find(&browser, "//*[@role='alert']").await;
+        let panel = find(&browser, "//section[@role='alert' and h2]").await;
         let text = panel.text().await.unwrap();
         assert!(
             text.contains("Could not load the registered models"),
@@ -61,6 +65,88 @@ async fn unreachable_mlflow_shows_an_error_panel() {
         );
         assert!(text.contains("HTTP 502"), "{text}");
         screenshot(&browser, "mlflow-unreachable").await;
+    })
+    .await;
+}
+
+const PLAN: &str = "//p[@data-testid='plan']";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
+    let mlflow = Mlflow::start_seeded("review");
+    let app = App::serve(&mlflow.url);
+    let shared_link = std::sync::Mutex::new(String::new());
+    let (slot, app_url) = (&shared_link, app.url.clone());
+    with_browser(|browser| async move {
+        browser.goto(&app_url).await.unwrap();
+        find(&browser, "//a[normalize-space()='health_monitor_agent']").await.click().await.unwrap();
+        let plan = until("the plan", || text_of(&browser, PLAN)).await;
+        assert_eq!(plan, "production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics");
+
+        // Raise safety/mean until the candidate (v6, safety 0.94) fails.
+        fill_rule_field(&browser, "safety/mean", "Threshold", "0.95").await;
+        let plan = until("the plan to change", || async {
+            text_of(&browser, PLAN).await.filter(|p| p.contains("fails"))
+        })
+        .await;
+        assert_eq!(plan, "production stays v4: v6 fails the policy · champion stays v3: v6 fails the policy");
+        let v6 = text_of(&browser, "//table[@aria-label='Versions and their verdicts']//tr[th[normalize-space()='v6']]").await.unwrap();
+        assert!(v6.contains("0.94 ✗ fail (-0.01)") && v6.contains("fails"), "{v6}");
+        screenshot(&browser, "review-what-if").await;
+        *slot.lock().unwrap() = browser.current_url().await.unwrap().to_string();
+
+        // An invalid threshold is marked at its field and changes nothing.
+        fill_rule_field(&browser, "relevance/mean", "Threshold", "0.7x").await;
+        let error = until("the field error", || async {
+            text_of(&browser, "//fieldset[legend[normalize-space()='relevance/mean']]//p[contains(@class,'field-error')]")
+                .await
+                .filter(|t| !t.is_empty())
+        })
+        .await;
+        assert!(error.contains("\"0.7x\" is not a number"), "{error}");
+        assert_eq!(text_of(&browser, PLAN).await.unwrap(), plan, "the preview kept the last valid policy");
+        let save = find(&browser, "//button[normalize-space()='Save policy to MLflow']").await;
+        assert_eq!(save.attr("disabled").await.unwrap().as_deref(), Some("true"));
+        fill_rule_field(&browser, "relevance/mean", "Threshold", "0.7").await;
+
+        // Save: the tag appears in MLflow.
+        until("the save button", || async { save.attr("disabled").await.unwrap().is_none().then_some(()) }).await;
+        save.click().await.unwrap();
+        until("the saved message", || text_of(&browser, "//p[contains(., 'Saved as tag podium.policy')]")).await;
+        screenshot(&browser, "review-saved").await;
+    })
+    .await;
+
+    let model = mlflow_get(
+        &mlflow.url,
+        "registered-models/get?name=health_monitor_agent",
+    );
+    let tags = model["registered_model"]["tags"].as_array().unwrap();
+    let saved = tags
+        .iter()
+        .find(|t| t["key"] == "podium.policy")
+        .expect("podium.policy tag");
+    let policy = podium::policy::Policy::from_json(saved["value"].as_str().unwrap()).unwrap();
+    assert_eq!(policy.rule("safety/mean").unwrap().threshold, Some(0.95));
+    assert_eq!(policy.rule("relevance/mean").unwrap().threshold, Some(0.7));
+
+    // A fresh browser session opening the shared link sees the same preview.
+    let link = shared_link.into_inner().unwrap();
+    assert!(link.contains("policy="), "{link}");
+    with_browser(|browser| async move {
+        browser.goto(&link).await.unwrap();
+        let plan = until("the plan", || text_of(&browser, PLAN)).await;
+        assert_eq!(
+            plan,
+            "production stays v4: v6 fails the policy · champion stays v3: v6 fails the policy"
+        );
+        let field = browser
+            .find(Locator::XPath(
+                "//fieldset[legend[normalize-space()='safety/mean']]//input[1]",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(field.prop("value").await.unwrap().as_deref(), Some("0.95"));
     })
     .await;
 }
