@@ -172,3 +172,39 @@ fn differences_name_each_change() {
         ]
     );
 }
+
+#[test]
+fn exports_to_the_seeds_forms() {
+    let seed = Policy::default();
+    let flat = seed.to_flat_json().unwrap();
+    assert_eq!(
+        Policy::from_json(&flat).unwrap(),
+        seed,
+        "the flat export reads back as the same policy"
+    );
+    assert!(
+        flat.find("relevance/mean").unwrap() < flat.find("cost_accuracy/mean").unwrap(),
+        "rule order kept"
+    );
+    let python = seed.to_python();
+    assert!(python.starts_with("# Promotion thresholds"));
+    assert!(
+        python.contains("THRESHOLDS = {\n  \"relevance/mean\": 0.7,"),
+        "{python}"
+    );
+
+    let strict = Policy {
+        missing_metric: MissingMetric::Fail,
+        ..seed
+    };
+    assert!(strict.to_flat_json().is_none());
+    let python = strict.to_python();
+    assert!(
+        python.contains("PODIUM_POLICY = {") && python.contains("\"missing_metric\": \"fail\""),
+        "{python}"
+    );
+    assert!(
+        python.contains("\"greater_is_better\": True"),
+        "Python literals: {python}"
+    );
+}

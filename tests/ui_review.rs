@@ -250,3 +250,124 @@ async fn a_shared_policy_reproduces_the_preview() {
     leptos::task::tick().await;
     assert!(text(&bad, ".warning").contains("The policy in the link is invalid and was ignored"));
 }
+
+#[wasm_bindgen_test]
+async fn charts_mark_verdicts_and_the_threshold_line_edits_the_threshold() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    let figures = root.query_selector_all("figure.chart").unwrap();
+    assert_eq!(figures.length(), 4, "one chart per rule");
+    let relevance: web_sys::Element = figures.item(0).unwrap().unchecked_into();
+    assert_eq!(
+        relevance
+            .query_selector("figcaption")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "relevance/mean"
+    );
+    // v1 has no relevance; v2 fails it; the rest pass.
+    assert_eq!(
+        relevance
+            .query_selector_all(".point.fail")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert_eq!(
+        relevance
+            .query_selector_all(".point.pass")
+            .unwrap()
+            .length(),
+        4
+    );
+    let titles: Vec<String> = {
+        let t = relevance.query_selector_all("title").unwrap();
+        (0..t.length())
+            .map(|i| t.item(i).unwrap().text_content().unwrap())
+            .collect()
+    };
+    assert!(
+        titles.contains(&"v2: 0.66 (fails)".to_owned()),
+        "{titles:?}"
+    );
+    assert_eq!(
+        relevance
+            .query_selector_all(".candidate-ring")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert_eq!(
+        relevance
+            .query_selector_all(".champion-mark")
+            .unwrap()
+            .length(),
+        1
+    );
+
+    // Keyboard on the threshold line: the same as typing a new threshold.
+    let handle: HtmlElement = relevance
+        .query_selector("[role=slider]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowDown");
+    init.set_bubbles(true);
+    for _ in 0..10 {
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        handle.dispatch_event(&ev).unwrap();
+        leptos::task::tick().await;
+    }
+    let field = threshold_field(&root, "relevance/mean");
+    let lowered: f64 = field.value().parse().unwrap();
+    assert!(lowered < 0.7, "threshold went down: {lowered}");
+    assert!(text(&root, ".policy-status").contains("relevance/mean: threshold 0.7 →"));
+    if lowered <= 0.66 {
+        assert!(row(&root, "2").contains("✓ pass"), "{}", row(&root, "2"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn importing_the_seeds_flat_dict_replaces_the_what_if() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    let area: web_sys::HtmlTextAreaElement = root
+        .query_selector("#import-text")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    area.set_value(r#"{"relevance/mean": 0.85, "safety/mean": 0.9}"#);
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let import: HtmlElement = root
+        .query_selector(".share form button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    import.click();
+    leptos::task::tick().await;
+    assert_eq!(
+        root.query_selector_all("fieldset.rule").unwrap().length(),
+        2
+    );
+    assert!(
+        row(&root, "6").contains("0.82 ✗ fail (-0.03)"),
+        "{}",
+        row(&root, "6")
+    );
+    // A broken import changes nothing and says why.
+    area.set_value(r#"{"relevance/mean": "high"}"#);
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    import.click();
+    leptos::task::tick().await;
+    assert!(text(&root, ".share .field-error").contains("the threshold must be a number"));
+    assert_eq!(
+        root.query_selector_all("fieldset.rule").unwrap().length(),
+        2
+    );
+}

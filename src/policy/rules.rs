@@ -275,3 +275,53 @@ impl Policy {
         out
     }
 }
+
+impl Policy {
+    /// The seed's flat `THRESHOLDS` dict as JSON, when the policy fits in it.
+    pub fn to_flat_json(&self) -> Option<String> {
+        let flat = self.to_flat_thresholds()?;
+        // Keep the policy's rule order, which the flat map (sorted) would lose.
+        let ordered: serde_json::Map<String, serde_json::Value> = self
+            .rules
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.metric.clone(),
+                    serde_json::Number::from_f64(flat[&r.metric])?.into(),
+                ))
+            })
+            .collect();
+        serde_json::to_string_pretty(&ordered).ok()
+    }
+
+    /// A ready-to-paste Python snippet: the seed's `THRESHOLDS`, or the full policy document
+    /// with a note when the policy uses more than the seed's flat form can say.
+    pub fn to_python(&self) -> String {
+        let literal = |v: &serde_json::Value| -> String {
+            let text = serde_json::to_string_pretty(v).unwrap_or_default();
+            text.replace("true", "True")
+                .replace("false", "False")
+                .replace("null", "None")
+        };
+        match self.to_flat_thresholds() {
+            Some(_) => {
+                let ordered: serde_json::Map<String, serde_json::Value> = self
+                    .rules
+                    .iter()
+                    .filter_map(|r| Some((r.metric.clone(), serde_json::Number::from_f64(r.threshold?)?.into())))
+                    .collect();
+                format!(
+                    "# Promotion thresholds (exported from Podium)\nTHRESHOLDS = {}\n",
+                    literal(&serde_json::Value::Object(ordered))
+                )
+            }
+            None => format!(
+                "# Podium policy (exported). It uses more than the seed's flat THRESHOLDS can say\n\
+                 # (direction, change vs champion, missing-metric mode or alias names): evaluate it\n\
+                 # with `podium::policy::decide`, or port these fields to MetricThreshold.\n\
+                 PODIUM_POLICY = {}\n",
+                literal(&serde_json::to_value(self).unwrap_or_default())
+            ),
+        }
+    }
+}

@@ -186,7 +186,21 @@ pub fn PolicyEditor(
     /// Metric keys seen on this model's versions, offered when adding a rule.
     #[prop(into)]
     metric_keys: Signal<Vec<String>>,
+    /// Observed (min, max) of each rule's metric, for the sliders.
+    #[prop(into)]
+    ranges: Signal<Vec<(String, (f64, f64))>>,
 ) -> impl IntoView {
+    let key_metric_choices = move || {
+        draft.with(|d| {
+            let mut names: Vec<String> = d.rules.iter().map(|r| r.metric.clone()).collect();
+            for m in &d.base.champion_metrics {
+                if !names.contains(m) {
+                    names.push(m.clone());
+                }
+            }
+            names
+        })
+    };
     let (new_metric, set_new_metric) = signal(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -206,8 +220,40 @@ pub fn PolicyEditor(
                 key=|id| *id
                 let(id)
             >
-                <RuleRow id draft problems />
+                <RuleRow id draft problems ranges />
             </For>
+            <fieldset class="key-metrics">
+                <legend>"Champion key metrics (majority of wins)"</legend>
+                {move || {
+                    key_metric_choices()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, metric)| {
+                            let id = format!("key-metric-{i}");
+                            let label_for = id.clone();
+                            let m = metric.clone();
+                            let checked = move || draft.with(|d| d.base.champion_metrics.contains(&m));
+                            let m = metric.clone();
+                            let toggle = move |ev| {
+                                let on = event_target_checked(&ev);
+                                draft.update(|d| {
+                                    let keys = &mut d.base.champion_metrics;
+                                    keys.retain(|k| k != &m);
+                                    if on {
+                                        keys.push(m.clone());
+                                    }
+                                });
+                            };
+                            view! {
+                                <label for=label_for class="checkbox">
+                                    <input type="checkbox" id=id prop:checked=checked on:change=toggle />
+                                    {metric}
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </fieldset>
             <label for="missing-metric">"When a version lacks a metric"</label>
             <select
                 id="missing-metric"
@@ -249,6 +295,7 @@ fn RuleRow(
     id: u32,
     draft: RwSignal<PolicyDraft>,
     problems: Signal<DraftProblems>,
+    ranges: Signal<Vec<(String, (f64, f64))>>,
 ) -> impl IntoView {
     let get = move |f: fn(&RuleDraft) -> String| {
         move || {
@@ -276,6 +323,39 @@ fn RuleRow(
     let field_id = move |name: &str| format!("rule-{id}-{name}");
     let error_id = field_id("error");
     let metric = get(|r| r.metric.clone());
+    let range = move || {
+        let metric = get(|r| r.metric.clone())();
+        ranges.with(|all| all.iter().find(|(m, _)| *m == metric).map(|(_, r)| *r))
+    };
+    let slider = move || {
+        range().map(|(lo, hi)| {
+            let (lo, hi) = if hi > lo {
+                (lo, hi)
+            } else {
+                (lo - 1.0, hi + 1.0)
+            };
+            let pad = (hi - lo) * 0.1;
+            let (min, max) = (lo - pad, hi + pad);
+            let step = (max - min) / 200.0;
+            let label = format!(
+                "Threshold slider, observed {} to {}",
+                number::display(lo),
+                number::display(hi)
+            );
+            view! {
+                <input
+                    type="range"
+                    class="slider"
+                    aria-label=label
+                    min=min
+                    max=max
+                    step=step
+                    prop:value=get(|r| r.threshold.clone())
+                    on:input=set(|r, v| r.threshold = round_like_step(&v))
+                />
+            }
+        })
+    };
     view! {
         <fieldset class="rule">
             <legend>{metric}</legend>
@@ -289,6 +369,8 @@ fn RuleRow(
                     prop:value=get(|r| r.threshold.clone())
                     on:input=set(|r, v| r.threshold = v)
                 />
+                <span></span>
+                {slider}
                 <label for=field_id("direction")>"Better when"</label>
                 <select
                     id=field_id("direction")
@@ -331,4 +413,11 @@ fn RuleRow(
             </p>
         </fieldset>
     }
+}
+
+/// Slider values carry float noise (0.7000000000000001): keep 4 significant decimals.
+fn round_like_step(raw: &str) -> String {
+    raw.parse::<f64>()
+        .map(number::display)
+        .unwrap_or_else(|_| raw.to_owned())
 }

@@ -1,22 +1,26 @@
 //! Leptos components: one file per screen or widget.
 
 mod alias_chips;
+mod charts;
 mod editor;
 mod error_panel;
 mod models;
 mod review;
 mod route;
 mod settings;
+mod share;
 
 use leptos::prelude::*;
 
 pub use alias_chips::AliasChips;
+pub use charts::MetricCharts;
 pub use editor::{DraftProblems, PolicyDraft, PolicyEditor, RuleDraft};
 pub use error_panel::ErrorPanel;
 pub use models::{ModelTable, ModelsScreen};
 pub use review::{ReviewPanel, ReviewScreen};
 pub use route::{navigate, provide_router, use_route, Link, Route};
 pub use settings::{AuthMode, Connection, Settings, SESSION_KEY};
+pub use share::SharePanel;
 
 use crate::mlflow::Client;
 

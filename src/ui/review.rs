@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::charts::MetricCharts;
 use super::editor::{PolicyDraft, PolicyEditor};
 use super::route::{replace_url, Link, Route};
+use super::share::SharePanel;
 use super::{use_client, use_scoped_client, AliasChips, ErrorPanel};
 use crate::mlflow::{run_ui_url, ApiError, Evaluation, Progress, ReviewData, POLICY_TAG};
 use crate::policy::{
@@ -120,6 +122,20 @@ pub fn ReviewPanel(
         let table = table.clone();
         Memo::new(move |_| policy.with(|p| preview(p, &table, champion_row.get())))
     };
+    // Observed range of each rule's metric, for the threshold sliders.
+    let ranges = {
+        let table = table.clone();
+        Signal::derive(move || {
+            policy.with(|p| {
+                p.rules
+                    .iter()
+                    .filter_map(|r| {
+                        Some((r.metric.clone(), table.range(&r.metric, &p.metric_aliases)?))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
     let candidate = RwSignal::new(0usize);
     let decision = {
         let review = review.clone();
@@ -176,6 +192,7 @@ pub fn ReviewPanel(
     let warnings: Vec<String> = saved_warning.into_iter().chain(link_warning).collect();
     let review_for_table = review.clone();
     let review_for_decision = review.clone();
+    let review_for_charts = review.clone();
     view! {
         <header class="review-header">
             <h2>{review.model.name.clone()}</h2>
@@ -214,10 +231,14 @@ pub fn ReviewPanel(
             }}
         </div>
         <div class="review-layout">
-            <PolicyEditor draft problems metric_keys />
+            <div class="review-side">
+                <PolicyEditor draft problems metric_keys ranges />
+                <SharePanel policy draft />
+            </div>
             <div class="review-main">
                 <VersionsTable review=review_for_table table policy verdicts candidate />
                 <DecisionPanel review=review_for_decision policy decision candidate />
+                <MetricCharts review=review_for_charts policy verdicts candidate champion_row draft />
             </div>
         </div>
     }
