@@ -292,3 +292,18 @@ fn forbidden_writes_say_what_the_user_cannot_do() {
     let not_found = ApiError::from_response(404, &fixture("error_resource_does_not_exist.json"));
     assert_eq!(not_found.clone().for_action(|| unreachable!()), not_found);
 }
+
+#[test]
+fn name_search_is_case_insensitive_and_quote_safe() {
+    use podium::mlflow::SearchRegisteredModels;
+    let r = SearchRegisteredModels::name_contains(" Agent ", 100, None);
+    assert_eq!(r.filter.as_deref(), Some("name ILIKE '%Agent%'"));
+    assert_eq!(r.order_by, ["name ASC"]);
+    let r = SearchRegisteredModels::name_contains("o'brien", 100, Some("tok".into()));
+    assert_eq!(r.filter.as_deref(), Some("name ILIKE '%o_brien%'"));
+    assert_eq!(r.page_token.as_deref(), Some("tok"));
+    assert_eq!(
+        SearchRegisteredModels::name_contains("  ", 5, None).filter,
+        None
+    );
+}

@@ -83,6 +83,22 @@ pub struct SearchRegisteredModels {
     pub page_token: Option<String>,
 }
 
+impl SearchRegisteredModels {
+    /// Models whose name contains `text` (case-insensitive), by name, `page_size` per page.
+    pub fn name_contains(text: &str, page_size: u32, page_token: Option<String>) -> Self {
+        let text = text.trim();
+        // A quote would end MLflow's string literal: let it match any one character instead.
+        let filter =
+            (!text.is_empty()).then(|| format!("name ILIKE '%{}%'", text.replace('\'', "_")));
+        SearchRegisteredModels {
+            filter,
+            max_results: Some(page_size),
+            order_by: vec!["name ASC".to_owned()],
+            page_token,
+        }
+    }
+}
+
 /// `registered-models/search` response.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct SearchRegisteredModelsResponse {

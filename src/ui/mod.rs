@@ -51,6 +51,13 @@ pub fn use_scoped_client() -> Signal<Client> {
     Signal::derive(move || client.get().with_abort_signal((*signal).clone()))
 }
 
+/// `2026-11-27 09:50` (UTC) from MLflow's milliseconds since the epoch.
+pub fn format_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let iso = String::from(date.to_iso_string());
+    iso.chars().take(16).collect::<String>().replace('T', " ")
+}
+
 /// The whole app: the MLflow client for this page's origin, then the screens.
 #[component]
 pub fn App() -> impl IntoView {

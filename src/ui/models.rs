@@ -1,34 +1,53 @@
-//! The models screen: every registered model with its aliases.
+//! The models screen: registered models with their aliases, searchable, a page at a time.
 
 use leptos::prelude::*;
 
 use super::{use_scoped_client, AliasChips, ErrorPanel, Link, Route};
-use crate::mlflow::RegisteredModel;
+use crate::mlflow::{RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse};
 
-/// Loads every registered model from MLflow and lists them.
+/// Models per page.
+const PAGE: u32 = 100;
+
+/// Searches MLflow's registered models by name and lists them.
 #[component]
 pub fn ModelsScreen() -> impl IntoView {
     let client = use_scoped_client();
-    // Keyed on the client: connecting elsewhere in Settings reloads the list.
-    let models = LocalResource::new(move || {
+    let (query, set_query) = signal(String::new());
+    // Keyed on the client and the query: a new connection or search reloads the first page.
+    let first_page = LocalResource::new(move || {
         let client = client.get();
-        async move { client.all_registered_models(None).await }
+        let request = SearchRegisteredModels::name_contains(&query.get(), PAGE, None);
+        async move { client.search_registered_models(&request).await }
     });
+    // Searching as you type, a quarter second after the last key.
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let on_input = move |ev| {
+        let text = event_target_value(&ev);
+        let timeout = gloo_timers::callback::Timeout::new(250, move || set_query.set(text));
+        pending.set_value(Some(timeout));
+    };
     view! {
         <section class="models" aria-labelledby="models-heading">
             <h2 id="models-heading">"Registered models"</h2>
+            <form role="search" class="model-search" on:submit=|ev| ev.prevent_default()>
+                <label for="model-search">"Search models by name"</label>
+                <input id="model-search" type="search" on:input=on_input />
+            </form>
             <Transition fallback=|| {
                 view! { <p role="status">"Loading registered models…"</p> }
             }>
                 {move || Suspend::new(async move {
-                    match models.await {
-                        Ok(list) if list.is_empty() => {
-                            view! {
-                                <p class="empty">"This MLflow server has no registered models yet."</p>
-                            }
-                                .into_any()
+                    match first_page.await {
+                        Ok(page) if page.registered_models.is_empty() => {
+                            let q = query.get_untracked();
+                            let text = if q.trim().is_empty() {
+                                "This MLflow server has no registered models yet.".to_owned()
+                            } else {
+                                format!("No registered model name contains \"{}\".", q.trim())
+                            };
+                            view! { <p class="empty">{text}</p> }.into_any()
                         }
-                        Ok(list) => view! { <ModelTable models=list /> }.into_any(),
+                        Ok(page) => view! { <ModelPages first=page query=query.get_untracked() /> }.into_any(),
                         Err(error) => {
                             view! {
                                 <ErrorPanel title="Could not load the registered models" error />
@@ -42,7 +61,56 @@ pub fn ModelsScreen() -> impl IntoView {
     }
 }
 
-/// A table of registered models: name, aliases, latest version, description.
+/// The first page of results and the pages loaded after it with "Show more".
+#[component]
+fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl IntoView {
+    let client = use_scoped_client();
+    let models = RwSignal::new(first.registered_models);
+    let next = RwSignal::new(first.next_page_token.filter(|t| !t.is_empty()));
+    let (loading, set_loading) = signal(false);
+    let (error, set_error) = signal(None);
+    let query = StoredValue::new(query);
+    let more = move |_| {
+        let Some(token) = next.get() else { return };
+        let request =
+            query.with_value(|q| SearchRegisteredModels::name_contains(q, PAGE, Some(token)));
+        let client = client.get();
+        set_loading.set(true);
+        leptos::task::spawn_local(async move {
+            match client.search_registered_models(&request).await {
+                Ok(page) => {
+                    models.update(|m| m.extend(page.registered_models));
+                    next.set(page.next_page_token.filter(|t| !t.is_empty()));
+                    set_error.set(None);
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+            set_loading.set(false);
+        });
+    };
+    view! {
+        <ModelTable models />
+        <p class="muted" role="status">
+            {move || {
+                let shown = models.with(Vec::len);
+                if next.with(Option::is_some) {
+                    format!("{shown} models shown; more match.")
+                } else {
+                    format!("{shown} models.")
+                }
+            }}
+        </p>
+        <Show when=move || next.with(Option::is_some)>
+            <button type="button" on:click=more disabled=move || loading.get()>
+                {move || if loading.get() { "Loading…" } else { "Show more" }}
+            </button>
+        </Show>
+        {move || error.get().map(|error| view! { <ErrorPanel title="Could not load more models" error /> })}
+    }
+}
+
+/// A table of registered models: name (links to its review), aliases, latest version, last
+/// update and description.
 #[component]
 pub fn ModelTable(
     /// The models, in display order.
@@ -56,6 +124,7 @@ pub fn ModelTable(
                     <th scope="col">"Model"</th>
                     <th scope="col">"Aliases"</th>
                     <th scope="col">"Latest version"</th>
+                    <th scope="col">"Last updated"</th>
                     <th scope="col">"Description"</th>
                 </tr>
             </thead>
@@ -72,6 +141,7 @@ pub fn ModelTable(
                             .latest_version()
                             .map(|v| format!("v{v}"))
                             .unwrap_or_else(|| "—".to_owned());
+                        let updated = model.last_updated_timestamp.map(super::format_time).unwrap_or_default();
                         view! {
                             <tr>
                                 <th scope="row" class="model-name">
@@ -81,6 +151,7 @@ pub fn ModelTable(
                                     <AliasChips aliases=model.aliases.clone() />
                                 </td>
                                 <td>{latest}</td>
+                                <td class="muted">{updated}</td>
                                 <td class="description">{model.description.unwrap_or_default()}</td>
                             </tr>
                         }

@@ -302,7 +302,7 @@ fn VersionsTable(
                     let created = v
                         .version
                         .creation_timestamp
-                        .map(format_time)
+                        .map(super::format_time)
                         .unwrap_or_default();
                     let evidence = match (&v.evaluation, &v.experiment_id) {
                         (Evaluation::NotFound { reason }, _) => {
@@ -378,15 +378,6 @@ fn VersionsTable(
             </table>
         </div>
     }
-}
-
-fn format_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(date.to_iso_string())
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .replace('T', " ")
 }
 
 /// The decision for the candidate: checks, champion comparison and plan.
