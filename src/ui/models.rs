@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{use_scoped_client, AliasChips, ErrorPanel, Link, Route};
+use super::{use_scoped_client, AliasChips, ErrorPanel};
 use crate::mlflow::{RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse};
 
 /// Models per page.
@@ -133,10 +133,6 @@ pub fn ModelTable(
                     each=move || models.get()
                     key=|m| (m.name.clone(), m.last_updated_timestamp)
                     children=|model| {
-                        let route = Route::Model {
-                            name: model.name.clone(),
-                            policy: None,
-                        };
                         let latest = model
                             .latest_version()
                             .map(|v| format!("v{v}"))
@@ -144,9 +140,7 @@ pub fn ModelTable(
                         let updated = model.last_updated_timestamp.map(super::format_time).unwrap_or_default();
                         view! {
                             <tr>
-                                <th scope="row" class="model-name">
-                                    <Link route>{model.name.clone()}</Link>
-                                </th>
+                                <th scope="row" class="model-name">{model.name.clone()}</th>
                                 <td>
                                     <AliasChips aliases=model.aliases.clone() />
                                 </td>
