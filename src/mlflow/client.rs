@@ -160,21 +160,19 @@ impl Client {
         &self,
         filter: Option<String>,
     ) -> Result<Vec<RegisteredModel>, ApiError> {
-        let mut request = SearchRegisteredModels {
-            filter,
-            max_results: Some(MODELS_PAGE),
-            order_by: vec!["name ASC".to_owned()],
-            page_token: None,
-        };
-        let mut models = Vec::new();
-        loop {
-            let page = self.search_registered_models(&request).await?;
-            models.extend(page.registered_models);
-            match page.next_page_token.filter(|t| !t.is_empty()) {
-                Some(token) => request.page_token = Some(token),
-                None => return Ok(models),
+        all_pages(|page_token| {
+            let request = SearchRegisteredModels {
+                filter: filter.clone(),
+                max_results: Some(MODELS_PAGE),
+                order_by: vec!["name ASC".to_owned()],
+                page_token,
+            };
+            async move {
+                let page = self.search_registered_models(&request).await?;
+                Ok((page.registered_models, page.next_page_token))
             }
-        }
+        })
+        .await
     }
 
     /// One registered model, with its aliases, tags and description.
@@ -215,22 +213,19 @@ impl Client {
     /// Every version of model `name`.
     pub async fn all_model_versions(&self, name: &str) -> Result<Vec<ModelVersion>, ApiError> {
         let filter = format!("name='{}'", name.replace('\'', "''"));
-        let mut versions = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(|token| {
             let mut query = vec![
                 ("filter", filter.clone()),
                 ("max_results", VERSIONS_PAGE.to_string()),
             ];
-            query.extend(token.take().map(|t| ("page_token", t)));
-            let page: SearchModelVersionsResponse =
-                self.get("model-versions/search", &query).await?;
-            versions.extend(page.model_versions);
-            match page.next_page_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(versions),
+            query.extend(token.map(|t| ("page_token", t)));
+            async move {
+                let page: SearchModelVersionsResponse =
+                    self.get("model-versions/search", &query).await?;
+                Ok((page.model_versions, page.next_page_token))
             }
-        }
+        })
+        .await
     }
 
     /// One model version.
@@ -257,21 +252,24 @@ impl Client {
 
     /// The ids of every experiment, active or deleted (runs/search needs them).
     pub async fn all_experiment_ids(&self) -> Result<Vec<String>, ApiError> {
-        let mut ids = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        all_pages(|token| {
             let mut query = vec![
                 ("max_results", EXPERIMENTS_PAGE.to_string()),
                 ("view_type", "ALL".to_owned()),
             ];
-            query.extend(token.take().map(|t| ("page_token", t)));
-            let page: SearchExperimentsResponse = self.get("experiments/search", &query).await?;
-            ids.extend(page.experiments.into_iter().map(|e| e.experiment_id));
-            match page.next_page_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => return Ok(ids),
+            query.extend(token.map(|t| ("page_token", t)));
+            async move {
+                let page: SearchExperimentsResponse =
+                    self.get("experiments/search", &query).await?;
+                let ids = page
+                    .experiments
+                    .into_iter()
+                    .map(|e| e.experiment_id)
+                    .collect();
+                Ok((ids, page.next_page_token))
             }
-        }
+        })
+        .await
     }
 
     /// One page of `runs/search` (a read sent as POST: retried like a GET).
@@ -292,21 +290,21 @@ impl Client {
             .into_iter()
             .zip(run_ids.chunks(super::RUN_IDS_PER_SEARCH))
         {
-            let mut request = SearchRuns {
-                experiment_ids: experiment_ids.to_vec(),
-                filter,
-                max_results: super::RUN_IDS_PER_SEARCH as u32,
-                run_view_type: "ALL".to_owned(),
-                page_token: None,
-            };
-            loop {
-                let page = self.search_runs(&request).await?;
-                runs.extend(page.runs);
-                match page.next_page_token.filter(|t| !t.is_empty()) {
-                    Some(t) => request.page_token = Some(t),
-                    None => break,
+            let batch = all_pages(|page_token| {
+                let request = SearchRuns {
+                    experiment_ids: experiment_ids.to_vec(),
+                    filter: filter.clone(),
+                    max_results: super::RUN_IDS_PER_SEARCH as u32,
+                    run_view_type: "ALL".to_owned(),
+                    page_token,
+                };
+                async move {
+                    let page = self.search_runs(&request).await?;
+                    Ok((page.runs, page.next_page_token))
                 }
-            }
+            })
+            .await?;
+            runs.extend(batch);
             on_batch(chunk.len());
         }
         Ok(runs)
@@ -540,6 +538,25 @@ impl Client {
             }
         };
         decode(url, response).await
+    }
+}
+
+/// Follows MLflow's page tokens: `fetch(token)` returns one page and the next token (absent or
+/// empty on the last page).
+async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), ApiError>>,
+{
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let (page, next) = fetch(token.take()).await?;
+        items.extend(page);
+        match next.filter(|t| !t.is_empty()) {
+            Some(t) => token = Some(t),
+            None => return Ok(items),
+        }
     }
 }
 
