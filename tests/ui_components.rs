@@ -119,19 +119,25 @@ fn storage_keys(storage: &web_sys::Storage) -> Vec<String> {
         .collect()
 }
 
+/// The settings form in a fresh container, with the client signal it replaces on save.
+async fn mount_settings() -> (HtmlElement, RwSignal<Client>, impl Drop) {
+    let root = container();
+    let client = RwSignal::new(Client::same_origin());
+    let mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(client);
+        view! { <Settings initial=Connection::default() /> }
+    });
+    leptos::task::tick().await;
+    (root, client, mounted)
+}
+
 #[wasm_bindgen_test]
 async fn settings_keep_credentials_in_memory_unless_asked_and_never_in_local_storage() {
     let window = web_sys::window().unwrap();
     let session = window.session_storage().unwrap().unwrap();
     let local = window.local_storage().unwrap().unwrap();
     session.remove_item(SESSION_KEY).unwrap();
-    let root = container();
-    let client = RwSignal::new(Client::same_origin());
-    let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(client);
-        view! { <Settings initial=Connection::default() /> }
-    });
-    leptos::task::tick().await;
+    let (root, client, _mounted) = mount_settings().await;
 
     type_into(&root, "mlflow-url", "http://127.0.0.1:5999");
     element::<HtmlElement>(&root, "#auth-basic").click();
@@ -173,13 +179,7 @@ async fn settings_keep_credentials_in_memory_unless_asked_and_never_in_local_sto
 
 #[wasm_bindgen_test]
 async fn settings_reject_credentials_in_the_url_and_change_nothing() {
-    let root = container();
-    let client = RwSignal::new(Client::same_origin());
-    let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(client);
-        view! { <Settings initial=Connection::default() /> }
-    });
-    leptos::task::tick().await;
+    let (root, client, _mounted) = mount_settings().await;
     type_into(&root, "mlflow-url", "http://bob:pw@mlflow.example:5000");
     element::<HtmlElement>(&root, "button[type=submit]").click();
     leptos::task::tick().await;

@@ -12,8 +12,7 @@ use super::share::SharePanel;
 use super::{use_client, use_scoped_client, AliasChips, ErrorPanel};
 use crate::mlflow::{run_ui_url, ApiError, Evaluation, Progress, ReviewData, POLICY_TAG};
 use crate::policy::{
-    decide, number, preview, summary, Cell, CheckKind, Decision, MetricOutcome, MetricTable,
-    Policy, Verdict,
+    decide, number, preview, summary, Cell, CheckKind, Decision, MetricOutcome, Policy, Verdict,
 };
 
 /// Loads model `name` and shows its review.
@@ -236,7 +235,7 @@ pub fn ReviewPanel(
                 <SharePanel policy draft />
             </div>
             <div class="review-main">
-                <VersionsTable review=review_for_table table policy verdicts candidate />
+                <VersionsTable review=review_for_table policy verdicts candidate />
                 <DecisionPanel review=review_for_decision policy decision candidate />
                 <MetricCharts review=review_for_charts policy verdicts candidate champion_row draft />
             </div>
@@ -280,12 +279,10 @@ fn cell_view(cell: Cell) -> impl IntoView {
 #[component]
 fn VersionsTable(
     review: Arc<ReviewData>,
-    table: Arc<MetricTable>,
     policy: Memo<Policy>,
     verdicts: Memo<crate::policy::Preview>,
     candidate: RwSignal<usize>,
 ) -> impl IntoView {
-    let _ = table;
     let base_url = use_client().get_untracked().base_url().to_owned();
     let rows = {
         let review = review.clone();
