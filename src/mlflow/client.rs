@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures::future::{select, Either};
 use futures::{StreamExt, TryStreamExt};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
@@ -428,14 +428,23 @@ impl Client {
     }
 
     /// A write; a 403 names `action`, so the user learns which permission is missing.
-    async fn write<B: Serialize>(
+    /// Sent once, never retried blindly.
+    async fn write(
         &self,
         method: &str,
         path: &str,
-        body: &B,
+        body: &serde_json::Value,
         action: impl FnOnce() -> String,
     ) -> Result<(), ApiError> {
-        let sent: Result<serde_json::Value, ApiError> = self.send_json(method, path, body).await;
+        let url = self.url(path, &[]);
+        let builder = match method {
+            "DELETE" => Request::delete(&url),
+            _ => Request::post(&url),
+        };
+        let sent = match self.with_json(builder, &body.to_string()) {
+            Ok(request) => self.send(&url, request).await,
+            Err(e) => Err(network(&url, e)),
+        };
         sent.map(drop).map_err(|e| e.for_action(action))
     }
 
@@ -460,6 +469,13 @@ impl Client {
         }
     }
 
+    /// A request with a JSON body: every MLflow POST needs `Content-Type: application/json`.
+    fn with_json(&self, builder: RequestBuilder, json: &str) -> Result<Request, gloo_net::Error> {
+        self.prepare(builder)
+            .header("Content-Type", "application/json")
+            .body(json)
+    }
+
     /// An idempotent GET, retried with backoff on 429/502/503/504 and network errors.
     pub(crate) async fn get<T: DeserializeOwned>(
         &self,
@@ -467,8 +483,10 @@ impl Client {
         query: &[(&str, String)],
     ) -> Result<T, ApiError> {
         let url = self.url(path, query);
-        self.read(&url, || self.prepare(Request::get(&url)).build())
-            .await
+        let body = self
+            .read(&url, &|| self.prepare(Request::get(&url)).build())
+            .await?;
+        parse(&url, &body)
     }
 
     /// A search sent as POST that changes nothing: retried like a GET.
@@ -478,15 +496,22 @@ impl Client {
         body: &B,
     ) -> Result<T, ApiError> {
         let url = self.url(path, &[]);
-        self.read(&url, || self.prepare(Request::post(&url)).json(body))
-            .await
+        let json = serde_json::to_string(body).map_err(|e| ApiError::Decode {
+            url: url.clone(),
+            detail: e.to_string(),
+        })?;
+        let body = self
+            .read(&url, &|| self.with_json(Request::post(&url), &json))
+            .await?;
+        parse(&url, &body)
     }
 
-    async fn read<T: DeserializeOwned>(
+    // The HTTP core is not generic: one copy in the bundle, whatever the response type.
+    async fn read(
         &self,
         url: &str,
-        build: impl Fn() -> Result<Request, gloo_net::Error>,
-    ) -> Result<T, ApiError> {
+        build: &dyn Fn() -> Result<Request, gloo_net::Error>,
+    ) -> Result<String, ApiError> {
         let mut attempt = 1;
         loop {
             let result = match build() {
@@ -503,27 +528,8 @@ impl Client {
         }
     }
 
-    /// A write: sent once, never retried blindly.
-    pub(crate) async fn send_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: &str,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let url = self.url(path, &[]);
-        let builder = match method {
-            "DELETE" => Request::delete(&url),
-            "PATCH" => Request::patch(&url),
-            _ => Request::post(&url),
-        };
-        // `json` sets `Content-Type: application/json`, which every MLflow POST needs.
-        match self.prepare(builder).json(body) {
-            Ok(request) => self.send(&url, request).await,
-            Err(e) => Err(network(&url, e)),
-        }
-    }
-
-    async fn send<T: DeserializeOwned>(&self, url: &str, request: Request) -> Result<T, ApiError> {
+    /// Sends one request; the body of a successful answer, or the error MLflow gave.
+    async fn send(&self, url: &str, request: Request) -> Result<String, ApiError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let response = {
             let sent = std::pin::pin!(request.send());
@@ -537,7 +543,13 @@ impl Client {
                 }
             }
         };
-        decode(url, response).await
+        let status = response.status();
+        let body = response.text().await.map_err(|e| network(url, e))?;
+        if response.ok() {
+            Ok(body)
+        } else {
+            Err(ApiError::from_response(status, &body))
+        }
     }
 }
 
@@ -560,14 +572,9 @@ where
     }
 }
 
-async fn decode<T: DeserializeOwned>(url: &str, response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    let body = response.text().await.map_err(|e| network(url, e))?;
-    if !response.ok() {
-        return Err(ApiError::from_response(status, &body));
-    }
+fn parse<T: DeserializeOwned>(url: &str, body: &str) -> Result<T, ApiError> {
     // MLflow answers `{}` for writes; an empty body means the same.
-    let body = if body.trim().is_empty() { "{}" } else { &body };
+    let body = if body.trim().is_empty() { "{}" } else { body };
     serde_json::from_str(body).map_err(|e| ApiError::Decode {
         url: url.to_owned(),
         detail: e.to_string(),

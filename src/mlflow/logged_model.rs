@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::registered_model::Tag;
 use super::run::Metric;
 
 /// A logged model's identity.
@@ -10,21 +9,6 @@ use super::run::Metric;
 pub struct LoggedModelInfo {
     /// `m-<hex>`.
     pub model_id: String,
-    /// The experiment it belongs to.
-    #[serde(default)]
-    pub experiment_id: Option<String>,
-    /// Its name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The run that created it.
-    #[serde(default)]
-    pub source_run_id: Option<String>,
-    /// e.g. `LOGGED_MODEL_READY`.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Tags.
-    #[serde(default)]
-    pub tags: Vec<Tag>,
 }
 
 /// A logged model's metrics, each with the run and dataset it was measured on.

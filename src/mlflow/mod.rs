@@ -2,6 +2,7 @@
 //!
 //! Only this module knows MLflow's URLs and JSON. The DTOs mirror MLflow's names and compile
 //! everywhere (their tests run natively against captured JSON); the HTTP [`Client`] is wasm-only.
+//! They hold only the fields Podium reads (serde skips the rest): every field costs bundle bytes.
 
 mod error;
 mod logged_model;

@@ -139,11 +139,11 @@ impl ReviewData {
 
     /// Alias → version number, as the registry has them now.
     pub fn aliases(&self) -> BTreeMap<String, String> {
-        self.model
-            .aliases
-            .iter()
-            .map(|a| (a.alias.clone(), a.version.clone()))
-            .collect()
+        let mut map = BTreeMap::new();
+        for a in &self.model.aliases {
+            map.insert(a.alias.clone(), a.version.clone());
+        }
+        map
     }
 
     /// The index of the version holding `alias`.
@@ -225,20 +225,16 @@ fn evidence(
         [only] => Some(only.dataset.name.clone()),
         _ => None,
     };
-    let metrics: BTreeMap<String, MetricEvidence> = run
-        .data
-        .metrics
-        .iter()
-        .map(|m| {
-            let evidence = MetricEvidence {
-                value: m.value,
-                run_id: Some(run_id.to_owned()),
-                dataset: run_dataset.clone(),
-                timestamp: m.timestamp,
-            };
-            (m.key.clone(), evidence)
-        })
-        .collect();
+    let mut metrics = BTreeMap::new();
+    for m in &run.data.metrics {
+        let evidence = MetricEvidence {
+            value: m.value,
+            run_id: Some(run_id.to_owned()),
+            dataset: run_dataset.clone(),
+            timestamp: m.timestamp,
+        };
+        metrics.insert(m.key.clone(), evidence);
+    }
     if metrics.is_empty() {
         let reason = format!("run {run_id} logged no metrics");
         return (Evaluation::NotFound { reason }, metrics);
@@ -265,16 +261,15 @@ fn latest_per_key<'a>(
             }
         }
     }
-    latest
-        .into_iter()
-        .map(|(k, (m, _))| {
-            let evidence = MetricEvidence {
-                value: m.value,
-                run_id: m.run_id.clone(),
-                dataset: m.dataset_name.clone(),
-                timestamp: m.timestamp,
-            };
-            (k, evidence)
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for (k, (m, _)) in latest {
+        let evidence = MetricEvidence {
+            value: m.value,
+            run_id: m.run_id.clone(),
+            dataset: m.dataset_name.clone(),
+            timestamp: m.timestamp,
+        };
+        out.insert(k, evidence);
+    }
+    out
 }

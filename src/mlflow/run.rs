@@ -25,12 +25,6 @@ pub struct Metric {
     /// The evaluation dataset (logged-model metrics).
     #[serde(default)]
     pub dataset_name: Option<String>,
-    /// The evaluation dataset's digest (logged-model metrics).
-    #[serde(default)]
-    pub dataset_digest: Option<String>,
-    /// The logged model the metric belongs to (logged-model metrics).
-    #[serde(default)]
-    pub model_id: Option<String>,
     /// The run that logged it (logged-model metrics).
     #[serde(default)]
     pub run_id: Option<String>,
@@ -49,21 +43,6 @@ pub struct RunInfo {
     pub run_id: String,
     /// The experiment it belongs to.
     pub experiment_id: String,
-    /// Display name.
-    #[serde(default)]
-    pub run_name: Option<String>,
-    /// `FINISHED`, `RUNNING`, `FAILED`, ...
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Milliseconds since the epoch.
-    #[serde(default)]
-    pub start_time: Option<i64>,
-    /// Milliseconds since the epoch.
-    #[serde(default)]
-    pub end_time: Option<i64>,
-    /// `active` or `deleted`.
-    #[serde(default)]
-    pub lifecycle_stage: Option<String>,
 }
 
 /// A run's metrics (latest value per key), params and tags.
@@ -82,9 +61,6 @@ pub struct RunData {
 pub struct Dataset {
     /// Name.
     pub name: String,
-    /// Content digest.
-    #[serde(default)]
-    pub digest: Option<String>,
 }
 
 /// One dataset a run used.
@@ -160,9 +136,6 @@ pub struct Experiment {
     pub experiment_id: String,
     /// Its name.
     pub name: String,
-    /// `active` or `deleted`.
-    #[serde(default)]
-    pub lifecycle_stage: Option<String>,
 }
 
 /// `experiments/search` response.
