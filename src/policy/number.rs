@@ -48,19 +48,42 @@ pub(crate) fn serialize_opt<S: Serializer>(value: &Option<f64>, s: S) -> Result<
     }
 }
 
-/// Formats a value for people: NaN and the infinities by name, others with up to 4 decimals.
+/// Formats a value for people: NaN and the infinities by name, others rounded to 4 decimals.
 pub fn display(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".to_owned()
-    } else if value.is_infinite() {
-        if value > 0.0 { "+inf" } else { "-inf" }.to_owned()
+    if !value.is_finite() {
+        return shortest(value);
+    }
+    // k / 10^4 is the double nearest to the 4-decimal number, so its shortest form has at most
+    // 4 decimals. Beyond 1e11 the product would lose the fraction: write the value as it is.
+    let rounded = if value.abs() < 1e11 {
+        (value * 1e4).round() / 1e4
     } else {
-        let s = format!("{value:.4}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" {
-            "0".to_owned()
-        } else {
-            s.to_owned()
+        value
+    };
+    let s = shortest(rounded);
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s
+    }
+}
+
+/// The shortest text that reads back as exactly `value` (`0.85`, `1`, `1e-7`, `1e+16`); NaN and
+/// the infinities as `NaN`, `+inf` and `-inf`.
+///
+/// Written with serde_json's formatter rather than `Display`, so the wasm bundle carries one
+/// float formatter, not two.
+pub fn shortest(value: f64) -> String {
+    match serde_json::Number::from_f64(value) {
+        Some(n) => {
+            let s = n.to_string();
+            match s.strip_suffix(".0") {
+                Some(whole) => whole.to_owned(),
+                None => s,
+            }
         }
+        None if value.is_nan() => "NaN".to_owned(),
+        None if value > 0.0 => "+inf".to_owned(),
+        None => "-inf".to_owned(),
     }
 }

@@ -208,7 +208,9 @@ fn validate_rule(i: usize, rule: &Rule, problems: &mut Vec<String>) {
     }
 }
 
-/// MLflow's alias rule: `^[\w\-]*$`, not empty, and not `latest` or `v<digits>`.
+/// MLflow's alias rule (`^[\w\-]*$`, not `latest` or `v<digits>`), not empty, and ASCII only:
+/// MLflow's `\w` also takes other Unicode letters, but checking those would add Unicode tables
+/// to the bundle: such a rare name is refused here with a clear message, never sent to MLflow.
 fn valid_alias(name: &str) -> bool {
     let reserved = name.eq_ignore_ascii_case("latest")
         || (name.len() > 1
@@ -218,7 +220,7 @@ fn valid_alias(name: &str) -> bool {
         && !reserved
         && name
             .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn read_flat(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy {

@@ -63,6 +63,16 @@ pub struct AliasNames {
     pub champion: String,
 }
 
+impl MissingMetric {
+    /// The mode's name in the policy document: `skip` or `fail`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingMetric::Skip => "skip",
+            MissingMetric::Fail => "fail",
+        }
+    }
+}
+
 impl Default for AliasNames {
     fn default() -> Self {
         AliasNames {
@@ -93,12 +103,11 @@ impl Default for MetricAliases {
             ("safety/mean", "safety/mean"),
             ("guidelines/mean", "guidelines/mean"),
         ];
-        MetricAliases(
-            table
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), vec![v.to_owned()]))
-                .collect(),
-        )
+        let mut map = BTreeMap::new();
+        for (k, v) in table {
+            map.insert(k.to_owned(), vec![v.to_owned()]);
+        }
+        MetricAliases(map)
     }
 }
 
@@ -169,9 +178,20 @@ impl Policy {
         self.rule(metric).is_none_or(|r| r.greater_is_better)
     }
 
-    /// Serialises the policy as its JSON document.
+    /// The policy as its JSON document.
+    pub fn to_value(&self) -> serde_json::Value {
+        // Every output form goes through this one `Serialize` instantiation (a smaller wasm).
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// The policy's JSON document, compact (for links and the `podium.policy` tag).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a policy always serialises")
+        self.to_value().to_string()
+    }
+
+    /// The policy's JSON document, indented for people.
+    pub fn to_pretty_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
     }
 
     /// The seed's flat `THRESHOLDS` form: only higher-is-better threshold rules fit in it.
@@ -182,17 +202,24 @@ impl Policy {
             && self.metric_aliases == MetricAliases::default()
             && self.champion_metrics == default_champion_metrics()
             && self.aliases == AliasNames::default();
-        let flat = self.rules.iter().map(|r| match r {
-            Rule {
-                greater_is_better: true,
-                threshold: Some(t),
-                min_absolute_change: None,
-                min_relative_change: None,
-                metric,
-            } => Some((metric.clone(), *t)),
-            _ => None,
-        });
-        seed_like.then(|| flat.collect()).flatten()
+        if !seed_like {
+            return None;
+        }
+        // Inserting one by one: `collect` into a map would add a sort to the wasm bundle.
+        let mut flat = BTreeMap::new();
+        for rule in &self.rules {
+            match rule {
+                Rule {
+                    greater_is_better: true,
+                    threshold: Some(t),
+                    min_absolute_change: None,
+                    min_relative_change: None,
+                    metric,
+                } => flat.insert(metric.clone(), *t),
+                _ => return None,
+            };
+        }
+        Some(flat)
     }
 }
 
@@ -249,13 +276,11 @@ impl Policy {
             ));
         }
         if self.missing_metric != saved.missing_metric {
-            out.push(
-                format!(
-                    "missing metrics: {:?} → {:?}",
-                    saved.missing_metric, self.missing_metric
-                )
-                .to_lowercase(),
-            );
+            out.push(format!(
+                "missing metrics: {} → {}",
+                saved.missing_metric.as_str(),
+                self.missing_metric.as_str()
+            ));
         }
         if self.champion_metrics != saved.champion_metrics {
             out.push(format!(
@@ -320,7 +345,7 @@ impl Policy {
                  # (direction, change vs champion, missing-metric mode or alias names): evaluate it\n\
                  # with `podium::policy::decide`, or port these fields to MetricThreshold.\n\
                  PODIUM_POLICY = {}\n",
-                literal(&serde_json::to_value(self).unwrap_or_default())
+                literal(&self.to_value())
             ),
         }
     }
