@@ -19,6 +19,12 @@ const RIGHT: f64 = 10.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 22.0;
 
+/// An SVG coordinate or number as text. Through `number::display` (4 decimals), not `Display`
+/// for f64: the bundle then carries one float formatter.
+fn num(v: f64) -> String {
+    number::display(v)
+}
+
 /// The value scale of one chart.
 #[derive(Clone, Copy)]
 struct Scale {
@@ -158,10 +164,10 @@ fn Chart(
                 let title = format!("v{}: {} ({verdict})", versions[row], number::display(value));
                 let shape = match cell.verdict {
                     Verdict::Fail => view! {
-                        <path class="point fail" d=format!("M{} {} l8 8 m0 -8 l-8 8", cx - 4.0, cy - 4.0) />
+                        <path class="point fail" d=format!("M{} {} l8 8 m0 -8 l-8 8", num(cx - 4.0), num(cy - 4.0)) />
                     }
                     .into_any(),
-                    _ => view! { <circle class="point pass" cx=cx cy=cy r="4" /> }.into_any(),
+                    _ => view! { <circle class="point pass" cx=num(cx) cy=num(cy) r="4" /> }.into_any(),
                 };
                 let is_candidate = candidate.get() == row;
                 let is_champion = champion_row.get() == Some(row);
@@ -169,11 +175,11 @@ fn Chart(
                     <g class="version-point" on:click=move |_| candidate.set(row)>
                         <title>{title}</title>
                         {shape}
-                        {is_candidate.then(|| view! { <circle class="candidate-ring" cx=cx cy=cy r="8" /> })}
+                        {is_candidate.then(|| view! { <circle class="candidate-ring" cx=num(cx) cy=num(cy) r="8" /> })}
                         {is_champion
                             .then(|| {
                                 view! {
-                                    <path class="champion-mark" d=format!("M{cx} {} l5 5 l-5 5 l-5 -5 z", cy - 17.0) />
+                                    <path class="champion-mark" d=format!("M{} {} l5 5 l-5 5 l-5 -5 z", num(cx), num(cy - 17.0)) />
                                 }
                             })}
                     </g>
@@ -237,9 +243,9 @@ fn Chart(
             tabindex="0"
             role="slider"
             aria-label=label
-            aria-valuenow=move || threshold.get().unwrap_or_default()
-            aria-valuemin=scale.lo
-            aria-valuemax=scale.hi
+            aria-valuenow=move || num(threshold.get().unwrap_or_default())
+            aria-valuemin=num(scale.lo)
+            aria-valuemax=num(scale.hi)
             visibility=move || if threshold.get().is_some() { "visible" } else { "hidden" }
             on:keydown=on_key
             on:pointerdown=move |ev: web_sys::PointerEvent| {
@@ -249,24 +255,24 @@ fn Chart(
                 }
             }
         >
-            <line class="threshold" x1=LEFT x2=W - RIGHT y1=line_y y2=line_y />
-            <line class="threshold-hit" x1=LEFT x2=W - RIGHT y1=line_y y2=line_y />
-            <text class="threshold-label" x=W - RIGHT y=move || line_y() - 4.0 text-anchor="end">
+            <line class="threshold" x1=num(LEFT) x2=num(W - RIGHT) y1=move || num(line_y()) y2=move || num(line_y()) />
+            <line class="threshold-hit" x1=num(LEFT) x2=num(W - RIGHT) y1=move || num(line_y()) y2=move || num(line_y()) />
+            <text class="threshold-label" x=num(W - RIGHT) y=move || num(line_y() - 4.0) text-anchor="end">
                 {move || threshold.get().map(number::display)}
             </text>
         </g>
     };
     let axis = view! {
-        <text class="axis" x=LEFT - 6.0 y=scale.y(hi) + 4.0 text-anchor="end">{number::display(hi)}</text>
-        <text class="axis" x=LEFT - 6.0 y=scale.y(lo) + 4.0 text-anchor="end">{number::display(lo)}</text>
-        <text class="axis" x=LEFT y=H - 6.0>"oldest"</text>
-        <text class="axis" x=W - RIGHT y=H - 6.0 text-anchor="end">"newest"</text>
+        <text class="axis" x=num(LEFT - 6.0) y=num(scale.y(hi) + 4.0) text-anchor="end">{number::display(hi)}</text>
+        <text class="axis" x=num(LEFT - 6.0) y=num(scale.y(lo) + 4.0) text-anchor="end">{number::display(lo)}</text>
+        <text class="axis" x=num(LEFT) y=num(H - 6.0)>"oldest"</text>
+        <text class="axis" x=num(W - RIGHT) y=num(H - 6.0) text-anchor="end">"newest"</text>
     };
     view! {
         <figure class="chart">
             <figcaption>{metric.clone()}</figcaption>
             <svg
-                viewBox=format!("0 0 {W} {H}")
+                viewBox=format!("0 0 {} {}", num(W), num(H))
                 role="group"
                 aria-label=format!("{metric} across versions")
                 on:pointermove=on_move

@@ -56,8 +56,9 @@ impl DraftProblems {
     }
 }
 
+/// A number as the text field shows it: exact, so an untouched draft gives back the same policy.
 fn text(v: Option<f64>) -> String {
-    v.map(number::display).unwrap_or_default()
+    v.map(number::shortest).unwrap_or_default()
 }
 
 impl PolicyDraft {
@@ -71,7 +72,7 @@ impl PolicyDraft {
                 id,
                 metric: r.metric.clone(),
                 greater_is_better: r.greater_is_better,
-                threshold: r.threshold.map(|t| t.to_string()).unwrap_or_default(),
+                threshold: text(r.threshold),
                 min_absolute_change: text(r.min_absolute_change),
                 min_relative_change: text(r.min_relative_change),
             })
@@ -107,7 +108,7 @@ impl PolicyDraft {
             if raw.is_empty() {
                 return None;
             }
-            match raw.parse::<f64>() {
+            match parse_number(raw) {
                 Ok(v) if v.is_finite() => Some(v),
                 Ok(_) => {
                     problems
@@ -417,7 +418,39 @@ fn RuleRow(
 
 /// Slider values carry float noise (0.7000000000000001): keep 4 significant decimals.
 fn round_like_step(raw: &str) -> String {
-    raw.parse::<f64>()
+    parse_number(raw)
         .map(number::display)
         .unwrap_or_else(|_| raw.to_owned())
+}
+
+/// Reads a decimal number as typed: `0.85`, `.5`, `-2`, `+1e-3`; `NaN` and `inf` read as
+/// non-finite (the caller rejects them). Anything else is not a number.
+///
+/// The browser does the conversion (`parseFloat`, correctly rounded) after a strict syntax
+/// check: Rust's own float parser would add its 10 KB power-of-five table to the bundle.
+fn parse_number(raw: &str) -> Result<f64, ()> {
+    let unsigned = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    let lower = unsigned.to_ascii_lowercase();
+    if matches!(lower.as_str(), "nan" | "inf" | "infinity") {
+        return Ok(match lower.as_str() {
+            "nan" => f64::NAN,
+            _ if raw.starts_with('-') => f64::NEG_INFINITY,
+            _ => f64::INFINITY,
+        });
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+    let dots = mantissa.bytes().filter(|&b| b == b'.').count();
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    if digits > 0 && dots <= 1 && digits + dots == mantissa.len() && exponent_ok {
+        Ok(js_sys::parse_float(raw))
+    } else {
+        Err(())
+    }
 }

@@ -39,7 +39,7 @@ pub fn SharePanel(
                     .to_owned()
             }),
             "python" => p.to_python(),
-            _ => serde_json::to_string_pretty(&p).unwrap_or_default(),
+            _ => p.to_pretty_json(),
         }
     };
     let (import_text, set_import_text) = signal(String::new());
