@@ -496,10 +496,13 @@ impl Client {
         body: &B,
     ) -> Result<T, ApiError> {
         let url = self.url(path, &[]);
-        let json = serde_json::to_string(body).map_err(|e| ApiError::Decode {
-            url: url.clone(),
-            detail: e.to_string(),
-        })?;
+        // Through a Value: its compact writer is in the bundle already (policy links, writes).
+        let json = serde_json::to_value(body)
+            .map_err(|e| ApiError::Decode {
+                url: url.clone(),
+                detail: e.to_string(),
+            })?
+            .to_string();
         let body = self
             .read(&url, &|| self.with_json(Request::post(&url), &json))
             .await?;

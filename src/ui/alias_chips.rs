@@ -8,11 +8,9 @@ use crate::mlflow::RegisteredModelAlias;
 #[component]
 pub fn AliasChips(
     /// The aliases to show, in MLflow's order.
-    #[prop(into)]
-    aliases: Signal<Vec<RegisteredModelAlias>>,
+    aliases: Vec<RegisteredModelAlias>,
 ) -> impl IntoView {
-    move || {
-        let aliases = aliases.get();
+    {
         if aliases.is_empty() {
             return view! { <span class="muted">"no aliases"</span> }.into_any();
         }

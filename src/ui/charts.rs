@@ -60,21 +60,17 @@ pub fn MetricCharts(
     /// The editor state a drag writes to.
     draft: RwSignal<PolicyDraft>,
 ) -> impl IntoView {
-    // Keyed by rule: editing a threshold updates a chart in place, so a drag keeps its grip.
-    let rules = move || {
-        policy.with(|p| {
-            p.rules
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (i, r.metric.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
-    let charts = view! {
-        <For
-            each=rules
-            key=|entry| entry.clone()
-            children=move |(rule_index, metric)| {
+    // The charts are rebuilt only when the rules' metrics change: editing a threshold updates a
+    // chart in place, so a drag keeps its grip. (A Memo, not <For>: a smaller bundle.)
+    let metrics = Memo::new(move |_| {
+        policy.with(|p| p.rules.iter().map(|r| r.metric.clone()).collect::<Vec<_>>())
+    });
+    let charts = move || {
+        metrics
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(rule_index, metric)| {
                 view! {
                     <Chart
                         review=review.clone()
@@ -87,8 +83,8 @@ pub fn MetricCharts(
                         draft
                     />
                 }
-            }
-        />
+            })
+            .collect_view()
     };
     view! {
         <section class="charts" aria-labelledby="charts-heading">
@@ -113,14 +109,16 @@ fn Chart(
     draft: RwSignal<PolicyDraft>,
 ) -> impl IntoView {
     let n = review.versions.len();
-    let threshold =
-        Memo::new(move |_| policy.with(|p| p.rules.get(rule_index).and_then(|r| r.threshold)));
+    // Cheap to recompute: a closure, not a Memo (each Memo type costs bundle bytes).
+    let threshold = move || policy.with(|p| p.rules.get(rule_index).and_then(|r| r.threshold));
+    let threshold_now =
+        move || policy.with_untracked(|p| p.rules.get(rule_index).and_then(|r| r.threshold));
     // The scale is fixed when the chart appears, so the line stays under the pointer while dragging.
     let preview = verdicts.get_untracked();
     let values: Vec<f64> = (0..n)
         .filter_map(|row| preview.cells(row).get(rule_index).and_then(|c| c.value))
         .filter(|v| v.is_finite())
-        .chain(threshold.get_untracked())
+        .chain(threshold_now())
         .collect();
     let (mut lo, mut hi) = values
         .iter()
@@ -217,19 +215,18 @@ fn Chart(
             _ => return,
         };
         ev.prevent_default();
-        if let Some(t) = threshold.get_untracked() {
+        if let Some(t) = threshold_now() {
             set_threshold(t + delta);
         }
     };
     let line_y = move || {
-        threshold
-            .get()
+        threshold()
             .map(|t| scale.y(t).clamp(TOP, H - BOTTOM))
             .unwrap_or(-100.0)
     };
     let label = {
         let metric = metric.clone();
-        move || match threshold.get() {
+        move || match threshold() {
             Some(t) => format!(
                 "Threshold for {metric}: {}. Use the up and down arrow keys to change it.",
                 number::display(t)
@@ -243,10 +240,10 @@ fn Chart(
             tabindex="0"
             role="slider"
             aria-label=label
-            aria-valuenow=move || num(threshold.get().unwrap_or_default())
+            aria-valuenow=move || num(threshold().unwrap_or_default())
             aria-valuemin=num(scale.lo)
             aria-valuemax=num(scale.hi)
-            visibility=move || if threshold.get().is_some() { "visible" } else { "hidden" }
+            visibility=move || if threshold().is_some() { "visible" } else { "hidden" }
             on:keydown=on_key
             on:pointerdown=move |ev: web_sys::PointerEvent| {
                 set_dragging.set(true);
@@ -258,7 +255,7 @@ fn Chart(
             <line class="threshold" x1=num(LEFT) x2=num(W - RIGHT) y1=move || num(line_y()) y2=move || num(line_y()) />
             <line class="threshold-hit" x1=num(LEFT) x2=num(W - RIGHT) y1=move || num(line_y()) y2=move || num(line_y()) />
             <text class="threshold-label" x=num(W - RIGHT) y=move || num(line_y() - 4.0) text-anchor="end">
-                {move || threshold.get().map(number::display)}
+                {move || threshold().map(number::display)}
             </text>
         </g>
     };

@@ -186,7 +186,7 @@ pub fn PolicyEditor(
     problems: Signal<DraftProblems>,
     /// Metric keys seen on this model's versions, offered when adding a rule.
     #[prop(into)]
-    metric_keys: Signal<Vec<String>>,
+    metric_keys: Vec<String>,
     /// Observed (min, max) of each rule's metric, for the sliders.
     #[prop(into)]
     ranges: Signal<Vec<(String, (f64, f64))>>,
@@ -202,6 +202,8 @@ pub fn PolicyEditor(
             names
         })
     };
+    let rule_ids =
+        Memo::new(move |_| draft.with(|d| d.rules.iter().map(|r| r.id).collect::<Vec<_>>()));
     let (new_metric, set_new_metric) = signal(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -216,13 +218,14 @@ pub fn PolicyEditor(
     view! {
         <section class="editor" aria-labelledby="editor-heading">
             <h2 id="editor-heading">"Thresholds"</h2>
-            <For
-                each=move || draft.with(|d| d.rules.iter().map(|r| r.id).collect::<Vec<_>>())
-                key=|id| *id
-                let(id)
-            >
-                <RuleRow id draft problems ranges />
-            </For>
+            // Rows are rebuilt only when rules are added or removed, so typing keeps its focus.
+            {move || {
+                rule_ids
+                    .get()
+                    .into_iter()
+                    .map(|id| view! { <RuleRow id draft problems ranges /> })
+                    .collect_view()
+            }}
             <fieldset class="key-metrics">
                 <legend>"Champion key metrics (majority of wins)"</legend>
                 {move || {
@@ -282,7 +285,7 @@ pub fn PolicyEditor(
                     on:input=move |ev| set_new_metric.set(event_target_value(&ev))
                 />
                 <datalist id="metric-keys">
-                    {move || metric_keys.get().into_iter().map(|k| view! { <option value=k /> }).collect_view()}
+                    {metric_keys.into_iter().map(|k| view! { <option value=k /> }).collect_view()}
                 </datalist>
                 <button type="submit">"Add rule"</button>
             </form>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{use_scoped_client, AliasChips, ErrorPanel};
+use super::{use_scoped_client, AliasChips, ErrorPanel, Link, Route};
 use crate::mlflow::{RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse};
 
 /// Models per page.
@@ -33,11 +33,12 @@ pub fn ModelsScreen() -> impl IntoView {
                 <label for="model-search">"Search models by name"</label>
                 <input id="model-search" type="search" on:input=on_input />
             </form>
-            <Transition fallback=|| {
-                view! { <p role="status">"Loading registered models…"</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match first_page.await {
+            // While a new search loads, the last result stays (the resource keeps its value).
+            {move || {
+                let Some(result) = first_page.get() else {
+                    return view! { <p role="status">"Loading registered models…"</p> }.into_any();
+                };
+                match result {
                         Ok(page) if page.registered_models.is_empty() => {
                             let q = query.get_untracked();
                             let text = if q.trim().is_empty() {
@@ -55,8 +56,7 @@ pub fn ModelsScreen() -> impl IntoView {
                                 .into_any()
                         }
                     }
-                })}
-            </Transition>
+            }}
         </section>
     }
 }
@@ -69,11 +69,10 @@ fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl Into
     let next = RwSignal::new(first.next_page_token.filter(|t| !t.is_empty()));
     let (loading, set_loading) = signal(false);
     let (error, set_error) = signal(None);
-    let query = StoredValue::new(query);
+
     let more = move |_| {
         let Some(token) = next.get() else { return };
-        let request =
-            query.with_value(|q| SearchRegisteredModels::name_contains(q, PAGE, Some(token)));
+        let request = SearchRegisteredModels::name_contains(&query, PAGE, Some(token));
         let client = client.get();
         set_loading.set(true);
         leptos::task::spawn_local(async move {
@@ -100,11 +99,16 @@ fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl Into
                 }
             }}
         </p>
-        <Show when=move || next.with(Option::is_some)>
-            <button type="button" on:click=more disabled=move || loading.get()>
-                {move || if loading.get() { "Loading…" } else { "Show more" }}
-            </button>
-        </Show>
+        {move || {
+            next.with(Option::is_some)
+                .then(|| {
+                    view! {
+                        <button type="button" on:click=more.clone() disabled=move || loading.get()>
+                            {move || if loading.get() { "Loading…" } else { "Show more" }}
+                        </button>
+                    }
+                })
+        }}
         {move || error.get().map(|error| view! { <ErrorPanel title="Could not load more models" error /> })}
     }
 }
@@ -129,10 +133,8 @@ pub fn ModelTable(
                 </tr>
             </thead>
             <tbody>
-                <For
-                    each=move || models.get()
-                    key=|m| (m.name.clone(), m.last_updated_timestamp)
-                    children=|model| {
+                {move || {
+                    models.get().into_iter().map(|model| {
                         let latest = model
                             .latest_version()
                             .map(|v| format!("v{v}"))
@@ -140,7 +142,12 @@ pub fn ModelTable(
                         let updated = model.last_updated_timestamp.map(super::format_time).unwrap_or_default();
                         view! {
                             <tr>
-                                <th scope="row" class="model-name">{model.name.clone()}</th>
+                                <th scope="row" class="model-name">
+                                    <Link route=Route::Model {
+                                        name: model.name.clone(),
+                                        policy: None,
+                                    }>{model.name.clone()}</Link>
+                                </th>
                                 <td>
                                     <AliasChips aliases=model.aliases.clone() />
                                 </td>
@@ -149,8 +156,8 @@ pub fn ModelTable(
                                 <td class="description">{model.description.unwrap_or_default()}</td>
                             </tr>
                         }
-                    }
-                />
+                    }).collect_view()
+                }}
             </tbody>
         </table>
     }

@@ -18,23 +18,24 @@ use crate::policy::{
 /// Loads model `name` and shows its review.
 #[component]
 pub fn ReviewScreen(
-    /// The registered model's name.
-    #[prop(into)]
-    name: Signal<String>,
+    /// The registered model's name (a new name is a new screen: the router remounts it).
+    name: String,
     /// A shared what-if policy (JSON) from the URL.
-    #[prop(into)]
-    shared_policy: Signal<Option<String>>,
+    shared_policy: Option<String>,
 ) -> impl IntoView {
     let client = use_scoped_client();
     let (progress, set_progress) = signal(None::<Progress>);
-    let data = LocalResource::new(move || {
-        let client = client.get();
-        let name = name.get();
-        async move {
-            client
-                .load_review(&name, None, move |p| set_progress.set(Some(p)))
-                .await
-                .map(Arc::new)
+    let data = LocalResource::new({
+        let name = name.clone();
+        move || {
+            let client = client.get();
+            let name = name.clone();
+            async move {
+                client
+                    .load_review(&name, None, move |p| set_progress.set(Some(p)))
+                    .await
+                    .map(Arc::new)
+            }
         }
     });
     let loading = move || match progress.get() {
@@ -47,20 +48,17 @@ pub fn ReviewScreen(
         <p class="breadcrumb">
             <Link route=Route::Models>"← All models"</Link>
         </p>
-        <Transition fallback=move || view! { <p role="status">{loading}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(review) => {
-                        let shared = shared_policy.get_untracked();
-                        view! { <ReviewPanel review shared /> }.into_any()
-                    }
-                    Err(error) => {
-                        let title = format!("Could not load model {}", name.get_untracked());
-                        view! { <ErrorPanel title error /> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+        {move || match data.get() {
+            None => view! { <p role="status">{loading}</p> }.into_any(),
+            Some(Ok(review)) => {
+                let shared = shared_policy.clone();
+                view! { <ReviewPanel review shared /> }.into_any()
+            }
+            Some(Err(error)) => {
+                let title = format!("Could not load model {name}");
+                view! { <ErrorPanel title error /> }.into_any()
+            }
+        }}
     }
 }
 
@@ -112,7 +110,7 @@ pub fn ReviewPanel(
 
     // Keys are interned once per load; edits only re-run the preview.
     let table = Arc::new(review.metric_table());
-    let metric_keys = Signal::stored(table.keys().to_vec());
+    let metric_keys = table.keys().to_vec();
     let champion_row = {
         let review = review.clone();
         Memo::new(move |_| policy.with(|p| review.index_of_alias(&p.aliases.champion)))
@@ -200,23 +198,31 @@ pub fn ReviewPanel(
         </header>
         {warnings.into_iter().map(|w| view! { <p class="warning" role="alert">{w}</p> }).collect_view()}
         <div class="policy-status" role="status">
-            <Show
-                when=move || differences().is_empty()
-                fallback=move || {
+            {move || {
+                let differences = differences();
+                if differences.is_empty() {
+                    view! { <p>"The preview uses the saved policy."</p> }.into_any()
+                } else {
                     view! {
                         <p>
                             <strong>"Unsaved what-if"</strong>
                             " — differs from the saved policy in: "
-                            {move || differences().join("; ")}
+                            {differences.join("; ")}
                         </p>
                     }
+                        .into_any()
                 }
-            >
-                <p>"The preview uses the saved policy."</p>
-            </Show>
-            <Show when=invalid>
-                <p class="field-error">"An edit is invalid: the preview keeps the last valid policy."</p>
-            </Show>
+            }}
+            {move || {
+                invalid()
+                    .then(|| {
+                        view! {
+                            <p class="field-error">
+                                "An edit is invalid: the preview keeps the last valid policy."
+                            </p>
+                        }
+                    })
+            }}
             <div class="actions">
                 <button type="button" on:click=save disabled=invalid>
                     "Save policy to MLflow"

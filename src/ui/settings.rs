@@ -1,7 +1,7 @@
 //! Where MLflow is and how to sign in: kept in memory, and in sessionStorage only when asked.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 use super::use_client;
 use crate::mlflow::{Client, Credentials};
@@ -10,8 +10,7 @@ use crate::mlflow::{Client, Credentials};
 pub const SESSION_KEY: &str = "podium.connection";
 
 /// How the user signs in to MLflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthMode {
     /// No authentication.
     #[default]
@@ -23,7 +22,7 @@ pub enum AuthMode {
 }
 
 /// The connection as the settings form holds it.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Connection {
     /// Tracking server URL; empty means this page's origin.
     pub base_url: String,
@@ -90,7 +89,31 @@ impl Connection {
     /// The connection remembered in this tab, if the user asked for that.
     pub fn load() -> Option<Connection> {
         let text = session_storage()?.get_item(SESSION_KEY).ok()??;
-        serde_json::from_str(&text).ok()
+        // Read by hand from a JSON object: a serde derive here would cost more bundle bytes.
+        let stored: Value = serde_json::from_str(&text).ok()?;
+        let text = |key: &str| {
+            stored
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let auth = match stored.get("auth").and_then(Value::as_str) {
+            Some("basic") => AuthMode::Basic,
+            Some("bearer") => AuthMode::Bearer,
+            _ => AuthMode::None,
+        };
+        Some(Connection {
+            base_url: text("base_url"),
+            auth,
+            username: text("username"),
+            password: text("password"),
+            token: text("token"),
+            remember: stored
+                .get("remember")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+        })
     }
 
     /// Remembers the connection in sessionStorage if asked; otherwise forgets any earlier one.
@@ -99,9 +122,20 @@ impl Connection {
             return;
         };
         if self.remember {
-            if let Ok(text) = serde_json::to_string(self) {
-                let _ = storage.set_item(SESSION_KEY, &text);
-            }
+            let auth = match self.auth {
+                AuthMode::None => "none",
+                AuthMode::Basic => "basic",
+                AuthMode::Bearer => "bearer",
+            };
+            let stored = json!({
+                "base_url": self.base_url,
+                "auth": auth,
+                "username": self.username,
+                "password": self.password,
+                "token": self.token,
+                "remember": true,
+            });
+            let _ = storage.set_item(SESSION_KEY, &stored.to_string());
         } else {
             let _ = storage.remove_item(SESSION_KEY);
         }
@@ -121,6 +155,9 @@ pub fn Settings(
 ) -> impl IntoView {
     let client = use_client();
     let form = RwSignal::new(initial);
+    // Memos, so typing in a field does not re-render the fields shown for the sign-in mode.
+    let basic = Memo::new(move |_| form.with(|c| c.auth == AuthMode::Basic));
+    let bearer = Memo::new(move |_| form.with(|c| c.auth == AuthMode::Bearer));
     let (error, set_error) = signal(None::<String>);
     let (saved, set_saved) = signal(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -177,7 +214,7 @@ pub fn Settings(
                 {auth_radio(AuthMode::Basic, "User and password", "auth-basic")}
                 {auth_radio(AuthMode::Bearer, "Token", "auth-bearer")}
             </fieldset>
-            <Show when=move || form.with(|c| c.auth == AuthMode::Basic)>
+            {move || basic.get().then(|| view! {
                 <label for="mlflow-user">"User"</label>
                 <input
                     id="mlflow-user"
@@ -193,8 +230,8 @@ pub fn Settings(
                     prop:value=move || form.with(|c| c.password.clone())
                     on:input=field(|c, v| c.password = v)
                 />
-            </Show>
-            <Show when=move || form.with(|c| c.auth == AuthMode::Bearer)>
+            })}
+            {move || bearer.get().then(|| view! {
                 <label for="mlflow-token">"Token"</label>
                 <input
                     id="mlflow-token"
@@ -203,7 +240,7 @@ pub fn Settings(
                     prop:value=move || form.with(|c| c.token.clone())
                     on:input=field(|c, v| c.token = v)
                 />
-            </Show>
+            })}
             <label for="mlflow-remember" class="checkbox">
                 <input
                     id="mlflow-remember"
@@ -215,7 +252,7 @@ pub fn Settings(
             </label>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <button type="submit">"Connect"</button>
-            <Show when=move || saved.get()>
+            {move || saved.get().then(|| view! {
                 <p role="status" class="muted">
                     "Connected to "
                     {move || {
@@ -223,7 +260,7 @@ pub fn Settings(
                         if url.is_empty() { "this page's origin".to_owned() } else { url }
                     }}
                 </p>
-            </Show>
+            })}
         </form>
     }
 }

@@ -9,8 +9,7 @@ use crate::policy::Policy;
 #[component]
 pub fn SharePanel(
     /// The policy the preview uses.
-    #[prop(into)]
-    policy: Signal<Policy>,
+    policy: Memo<Policy>,
     /// The editor state an import replaces.
     draft: RwSignal<PolicyDraft>,
 ) -> impl IntoView {
@@ -62,9 +61,7 @@ pub fn SharePanel(
                 <input id="share-link" readonly prop:value=link />
                 <button type="button" on:click=copy>"Copy link"</button>
             </div>
-            <Show when=move || copied.get()>
-                <p role="status" class="ok">"Link copied."</p>
-            </Show>
+            {move || copied.get().then(|| view! { <p role="status" class="ok">"Link copied."</p> })}
             <label for="export-format">"Export as"</label>
             <select id="export-format" on:change=move |ev| set_format.set(event_target_value(&ev))>
                 <option value="json">"Policy JSON"</option>

@@ -72,7 +72,6 @@ async fn unreachable_mlflow_shows_an_error_panel() {
 const PLAN: &str = "//p[@data-testid='plan']";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the review screen is not mounted in the app until it fits the 200 KB bundle budget (issue 5); it passed with the screen mounted at commit d9c462c"]
 async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
     let mlflow = Mlflow::start_seeded("review");
     let app = App::serve(&mlflow.url);
