@@ -33,7 +33,11 @@ fn preview_after_a_threshold_edit() {
         for _ in 0..rounds {
             t = (t + 0.01) % 1.0;
             p.rules[3].threshold = Some(t);
-            passing += preview(&p, &table, Some(0)).rows.iter().filter(|r| r.passes).count();
+            passing += preview(&p, &table, Some(0))
+                .rows
+                .iter()
+                .filter(|r| r.passes)
+                .count();
         }
         let edit_ms = (now_ms() - started) / f64::from(rounds);
         // The preview is the engine's decision, row by row.
