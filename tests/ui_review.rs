@@ -371,3 +371,52 @@ async fn importing_the_seeds_flat_dict_replaces_the_what_if() {
         2
     );
 }
+
+#[path = "support/synthetic_review.rs"]
+mod synthetic_review;
+
+#[wasm_bindgen_test]
+async fn large_models_draw_the_newest_versions_first_and_show_more_on_request() {
+    let document = document();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let data = synthetic_review::synthetic_review(30);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_client(Client::same_origin());
+        view! { <ReviewPanel review=data.clone() shared=None /> }
+    });
+    leptos::task::tick().await;
+    let rows = || {
+        root.query_selector_all("table.versions tbody tr")
+            .unwrap()
+            .length()
+    };
+    assert_eq!(rows(), 25);
+    let note = text(&root, ".shown-note");
+    assert!(note.contains("Newest 25 of 30 versions shown"), "{note}");
+    let last_version = || {
+        let rows = root
+            .query_selector_all("table.versions tbody tr th")
+            .unwrap();
+        rows.item(rows.length() - 1)
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(last_version(), "v6", "newest first: v30 … v6");
+    let more: HtmlElement = root
+        .query_selector(".shown-note button")
+        .unwrap()
+        .expect("a Show more button")
+        .unchecked_into();
+    assert_eq!(more.text_content().unwrap(), "Show 5 more");
+    more.click();
+    leptos::task::tick().await;
+    assert_eq!(rows(), 30);
+    assert!(row(&root, "1").contains("v1"));
+    assert!(root
+        .query_selector(".review-main p.muted button")
+        .unwrap()
+        .is_none());
+    root.remove();
+}

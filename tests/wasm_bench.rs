@@ -6,6 +6,8 @@
 
 #[path = "../benches/support/preview_data.rs"]
 mod preview_data;
+#[path = "support/synthetic_review.rs"]
+mod synthetic_review;
 
 use podium::policy::{decide, preview, MetricTable};
 use preview_data::{policy, versions};
@@ -50,5 +52,78 @@ fn preview_after_a_threshold_edit() {
             "preview {n} versions x {} rules: threshold edit {edit_ms:.3} ms, data load {load_ms:.2} ms ({passing} passing rows over {rounds} edits)",
             preview_data::RULES
         );
+    }
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run by hand with scripts/bench_wasm"]
+async fn review_screen_after_a_threshold_edit() {
+    use leptos::prelude::*;
+    use podium::mlflow::Client;
+    use podium::ui::{provide_client, ReviewPanel};
+    use wasm_bindgen::JsCast;
+    use web_sys::{HtmlElement, HtmlInputElement};
+
+    for n in [100, 1_000] {
+        let document = document();
+        let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+        document.body().unwrap().append_child(&root).unwrap();
+        let data = synthetic_review::synthetic_review(n);
+        let started = now_ms();
+        let handle = leptos::mount::mount_to(root.clone(), move || {
+            provide_client(Client::same_origin());
+            view! { <ReviewPanel review=data.clone() shared=None /> }
+        });
+        leptos::task::tick().await;
+        let mount_ms = now_ms() - started;
+        let rows = root
+            .query_selector_all("table.versions tbody tr")
+            .unwrap()
+            .length();
+        // The newest 25 are drawn; every version is decided.
+        assert_eq!(rows as usize, n.min(25));
+        // The safety/mean threshold field (the second rule of the seed's policy).
+        let field: HtmlInputElement = root
+            .query_selector_all("fieldset.rule")
+            .unwrap()
+            .item(1)
+            .unwrap()
+            .unchecked_into::<web_sys::Element>()
+            .query_selector("input")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        let started = now_ms();
+        leptos::task::tick().await;
+        let idle_tick_ms = now_ms() - started;
+        let rounds = 10;
+        let mut worst: f64 = 0.0;
+        let mut total = 0.0;
+        for round in 0..rounds {
+            let value = if round % 2 == 0 { "0.5" } else { "0.9" };
+            let started = now_ms();
+            field.set_value(value);
+            field
+                .dispatch_event(&web_sys::Event::new("input").unwrap())
+                .unwrap();
+            leptos::task::tick().await;
+            let took = now_ms() - started;
+            worst = worst.max(took);
+            total += took;
+        }
+        // The last edit (0.9) is what the table shows.
+        let plan = root
+            .query_selector("[data-testid=plan]")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert!(!plan.is_empty());
+        console_log!(
+            "review screen, {n} versions x 4 rules ({rows} drawn): mount {mount_ms:.0} ms; threshold edit to updated DOM {:.1} ms mean, {worst:.0} ms worst ({rounds} edits; an idle tick takes {idle_tick_ms:.0} ms)",
+            total / f64::from(rounds)
+        );
+        drop(handle);
+        root.remove();
     }
 }

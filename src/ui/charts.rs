@@ -59,6 +59,8 @@ pub fn MetricCharts(
     champion_row: Memo<Option<usize>>,
     /// The editor state a drag writes to.
     draft: RwSignal<PolicyDraft>,
+    /// How many of the newest versions are shown (as in the table).
+    shown: RwSignal<usize>,
 ) -> impl IntoView {
     // The charts are rebuilt only when the rules' metrics change: editing a threshold updates a
     // chart in place, so a drag keeps its grip. (A Memo, not <For>: a smaller bundle.)
@@ -81,6 +83,7 @@ pub fn MetricCharts(
                         candidate
                         champion_row
                         draft
+                        shown
                     />
                 }
             })
@@ -107,6 +110,7 @@ fn Chart(
     candidate: RwSignal<usize>,
     champion_row: Memo<Option<usize>>,
     draft: RwSignal<PolicyDraft>,
+    shown: RwSignal<usize>,
 ) -> impl IntoView {
     let n = review.versions.len();
     // Cheap to recompute: a closure, not a Memo (each Memo type costs bundle bytes).
@@ -136,10 +140,10 @@ fn Chart(
         lo: lo - pad,
         hi: hi + pad,
     };
-    // Oldest on the left.
-    let x = move |row: usize| {
-        let slot = (n - 1 - row) as f64;
-        LEFT + (slot + 0.5) / n.max(1) as f64 * (W - LEFT - RIGHT)
+    // Oldest shown on the left.
+    let x = move |row: usize, count: usize| {
+        let slot = (count - 1 - row) as f64;
+        LEFT + (slot + 0.5) / count.max(1) as f64 * (W - LEFT - RIGHT)
     };
 
     let versions: Vec<String> = review
@@ -149,11 +153,12 @@ fn Chart(
         .collect();
     let points = move || {
         let preview = verdicts.get();
-        (0..n)
+        let count = shown.get().min(n);
+        (0..count)
             .filter_map(|row| {
                 let cell = *preview.cells(row).get(rule_index)?;
                 let value = cell.value.filter(|v| v.is_finite())?;
-                let (cx, cy) = (x(row), scale.y(value));
+                let (cx, cy) = (x(row, count), scale.y(value));
                 let verdict = match cell.verdict {
                     Verdict::Pass => "passes",
                     Verdict::Fail => "fails",

@@ -134,6 +134,9 @@ pub fn ReviewPanel(
         })
     };
     let candidate = RwSignal::new(0usize);
+    // Only the newest versions are drawn at first: every version is decided on each edit, but
+    // re-rendering a thousand rows and chart points takes most of a second (docs/benchmarks.md).
+    let shown = RwSignal::new(review.versions.len().min(SHOWN_STEP));
     let decision = {
         let review = review.clone();
         Memo::new(move |_| {
@@ -241,13 +244,16 @@ pub fn ReviewPanel(
                 <SharePanel policy draft />
             </div>
             <div class="review-main">
-                <VersionsTable review=review_for_table policy verdicts candidate />
+                <VersionsTable review=review_for_table policy verdicts candidate shown />
                 <DecisionPanel review=review_for_decision policy decision candidate />
-                <MetricCharts review=review_for_charts policy verdicts candidate champion_row draft />
+                <MetricCharts review=review_for_charts policy verdicts candidate champion_row draft shown />
             </div>
         </div>
     }
 }
+
+/// Versions drawn at first, and added by "Show more versions".
+const SHOWN_STEP: usize = 25;
 
 fn mark(verdict: Verdict) -> &'static str {
     match verdict {
@@ -288,8 +294,10 @@ fn VersionsTable(
     policy: Memo<Policy>,
     verdicts: Memo<crate::policy::Preview>,
     candidate: RwSignal<usize>,
+    shown: RwSignal<usize>,
 ) -> impl IntoView {
     let base_url = use_client().get_untracked().base_url().to_owned();
+    let total = review.versions.len();
     let rows = {
         let review = review.clone();
         move || {
@@ -297,6 +305,7 @@ fn VersionsTable(
             review
                 .versions
                 .iter()
+                .take(shown.get())
                 .enumerate()
                 .map(|(row, v)| {
                     let verdict = preview.rows.get(row).copied();
@@ -380,6 +389,23 @@ fn VersionsTable(
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {move || {
+            let hidden = total - shown.get().min(total);
+            (hidden > 0)
+                .then(|| {
+                    view! {
+                        <p class="muted shown-note">
+                            {format!("Newest {} of {total} versions shown (all are decided). ", total - hidden)}
+                            <button
+                                type="button"
+                                on:click=move |_| shown.update(|s| *s = (*s + SHOWN_STEP).min(total))
+                            >
+                                {format!("Show {} more", hidden.min(SHOWN_STEP))}
+                            </button>
+                        </p>
+                    }
+                })
+        }}
     }
 }
 
