@@ -147,18 +147,28 @@ pub fn ReviewPanel(
         })
     };
 
-    // The what-if lives in the URL, so a link reproduces the preview.
+    // The what-if lives in the URL, so a link reproduces the preview. The link is derived from
+    // the policy; the address bar follows a quarter second after the last change, because
+    // browsers throttle history updates (Chromium: 200 in 10 s) and a threshold drag changes the
+    // policy on every pointer move.
     let name = review.model.name.clone();
-    Effect::new({
+    let link = Memo::new({
         let name = name.clone();
         move |_| {
             let current = policy.get();
             let shared = (current != saved.get()).then(|| current.to_json());
-            replace_url(&Route::Model {
+            Route::Model {
                 name: name.clone(),
                 policy: shared,
-            });
+            }
+            .href()
         }
+    });
+    let pending_url = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |_| {
+        let href = link.get();
+        let write = gloo_timers::callback::Timeout::new(250, move || replace_url(&href));
+        pending_url.set_value(Some(write));
     });
 
     let client = use_client();
@@ -241,7 +251,7 @@ pub fn ReviewPanel(
         <div class="review-layout">
             <div class="review-side">
                 <PolicyEditor draft problems metric_keys ranges />
-                <SharePanel policy draft />
+                <SharePanel policy draft link />
             </div>
             <div class="review-main">
                 <VersionsTable review=review_for_table policy verdicts candidate shown />

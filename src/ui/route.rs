@@ -90,10 +90,10 @@ pub fn navigate(route: Route) {
     }
 }
 
-/// Replaces the current URL (no history entry), e.g. when the what-if policy changes.
-pub fn replace_url(route: &Route) {
+/// Replaces the current URL with `href` (no history entry), e.g. when the what-if changes.
+pub fn replace_url(href: &str) {
     if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&route.href()));
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(href));
     }
 }
 

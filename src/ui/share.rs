@@ -12,20 +12,22 @@ pub fn SharePanel(
     policy: Memo<Policy>,
     /// The editor state an import replaces.
     draft: RwSignal<PolicyDraft>,
+    /// This preview's path and query (the address bar follows it a moment later).
+    link: Memo<String>,
 ) -> impl IntoView {
     let (copied, set_copied) = signal(false);
-    let link = move || {
-        // Track the policy: the URL follows it.
-        policy.track();
-        window().location().href().unwrap_or_default()
-    };
-    let copy = move |_| {
-        let href = window().location().href().unwrap_or_default();
-        let clipboard = window().navigator().clipboard();
-        let promise = clipboard.write_text(&href);
-        leptos::task::spawn_local(async move {
-            set_copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
-        });
+    let origin = window().location().origin().unwrap_or_default();
+    let link = move || format!("{origin}{}", link.get());
+    let copy = {
+        let link = link.clone();
+        move |_| {
+            let href = link();
+            let clipboard = window().navigator().clipboard();
+            let promise = clipboard.write_text(&href);
+            leptos::task::spawn_local(async move {
+                set_copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+            });
+        }
     };
     let (format, set_format) = signal("json".to_owned());
     let exported = move || {

@@ -93,7 +93,15 @@ async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
         let v6 = text_of(&browser, "//table[@aria-label='Versions and their verdicts']//tr[th[normalize-space()='v6']]").await.unwrap();
         assert!(v6.contains("0.94 ✗ fail (-0.01)") && v6.contains("fails"), "{v6}");
         screenshot(&browser, "review-what-if").await;
-        *slot.lock().unwrap() = browser.current_url().await.unwrap().to_string();
+        // The address bar follows the what-if (a moment later) and the share box shows the same.
+        let link = until("the address bar to carry the what-if", || async {
+            let url = browser.current_url().await.unwrap().to_string();
+            url.contains("0.95").then_some(url)
+        })
+        .await;
+        let shown = find(&browser, "//input[@id='share-link']").await.prop("value").await.unwrap();
+        assert_eq!(shown.as_deref(), Some(link.as_str()));
+        *slot.lock().unwrap() = link;
 
         // An invalid threshold is marked at its field and changes nothing.
         fill_rule_field(&browser, "relevance/mean", "Threshold", "0.7x").await;
