@@ -30,16 +30,22 @@ async fn eventually(ms: u32, done: impl Fn() -> bool) -> bool {
     done()
 }
 
-#[wasm_bindgen_test]
-async fn model_table_shows_names_and_alias_chips() {
+/// The model table on the registered models captured from a real server.
+async fn mount_model_table() -> (HtmlElement, impl Drop) {
     let page: SearchRegisteredModelsResponse =
         serde_json::from_str(include_str!("fixtures/registered_models_search.json")).unwrap();
     let root = container();
     let models = page.registered_models;
-    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+    let mounted = leptos::mount::mount_to(root.clone(), move || {
         view! { <ModelTable models=models.clone() /> }
     });
     leptos::task::tick().await;
+    (root, mounted)
+}
+
+#[wasm_bindgen_test]
+async fn model_table_shows_names_and_alias_chips() {
+    let (root, _mounted) = mount_model_table().await;
 
     let rows = root.query_selector_all("tbody tr").unwrap();
     assert_eq!(rows.length(), 3);
@@ -54,14 +60,7 @@ async fn model_table_shows_names_and_alias_chips() {
 
 #[wasm_bindgen_test]
 async fn model_descriptions_are_text_not_html() {
-    let page: SearchRegisteredModelsResponse =
-        serde_json::from_str(include_str!("fixtures/registered_models_search.json")).unwrap();
-    let root = container();
-    let models = page.registered_models;
-    let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        view! { <ModelTable models=models.clone() /> }
-    });
-    leptos::task::tick().await;
+    let (root, _mounted) = mount_model_table().await;
     assert!(root.text_content().unwrap().contains("<b>Not bold</b>"));
     assert!(
         root.query_selector("td b").unwrap().is_none(),

@@ -34,10 +34,13 @@ fn review() -> Arc<ReviewData> {
 }
 
 fn mount(shared: Option<String>) -> (HtmlElement, impl Drop) {
+    mount_review(review(), shared)
+}
+
+fn mount_review(data: Arc<ReviewData>, shared: Option<String>) -> (HtmlElement, impl Drop) {
     let document = document();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    let data = review();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_client(Client::same_origin());
         view! { <ReviewPanel review=data.clone() shared=shared.clone() /> }
@@ -377,14 +380,7 @@ mod synthetic_review;
 
 #[wasm_bindgen_test]
 async fn large_models_draw_the_newest_versions_first_and_show_more_on_request() {
-    let document = document();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let data = synthetic_review::synthetic_review(30);
-    let _handle = leptos::mount::mount_to(root.clone(), move || {
-        provide_client(Client::same_origin());
-        view! { <ReviewPanel review=data.clone() shared=None /> }
-    });
+    let (root, _handle) = mount_review(synthetic_review::synthetic_review(30), None);
     leptos::task::tick().await;
     let rows = || {
         root.query_selector_all("table.versions tbody tr")
