@@ -10,7 +10,14 @@ MLFLOW_VERSION=3.17.2
 WASM_BINDGEN_VERSION="$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' "$PODIUM_ROOT/Cargo.lock")"
 export PATH="$PODIUM_ROOT/.tools/node/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export VENV="$PODIUM_ROOT/.venv"
-CHROMEDRIVER="$(command -v chromedriver || true)"
-export CHROMEDRIVER
+# Tools that scripts/setup installs (chromedriver, brotli, terser, wasm-opt, trunk, the venv) may
+# be missing when this file is sourced on a fresh machine: resolve their paths only after set-up
+# has run, with `use_installed_tools`, never here.
+use_installed_tools() {
+  hash -r
+  CHROMEDRIVER="$(command -v chromedriver)" \
+    || { echo "${0##*/}: chromedriver is not installed (scripts/setup installs it)" >&2; exit 1; }
+  export CHROMEDRIVER
+}
 # Trunk and the tests must never fetch tools from the web.
 export TRUNK_OFFLINE=true

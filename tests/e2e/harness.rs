@@ -138,7 +138,11 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    // An empty CHROMEDRIVER (a script that resolved it before set-up installed it) means "unset".
+    let chromedriver = std::env::var("CHROMEDRIVER")
+        .ok()
+        .filter(|path| !path.is_empty())
+        .unwrap_or_else(|| "chromedriver".into());
     let port = free_port();
     let _driver = Driver(
         Command::new(&chromedriver)
