@@ -416,3 +416,49 @@ async fn large_models_draw_the_newest_versions_first_and_show_more_on_request() 
         .is_none());
     root.remove();
 }
+
+/// The element matching `selector` whose accessible name (aria-label, else text) starts with
+/// `name`, as a screen reader user would find it.
+fn by_name(root: &HtmlElement, selector: &str, name: &str) -> HtmlElement {
+    let found = root.query_selector_all(selector).unwrap();
+    (0..found.length())
+        .map(|i| found.item(i).unwrap().unchecked_into::<HtmlElement>())
+        .find(|e| {
+            e.get_attribute("aria-label")
+                .or_else(|| e.text_content())
+                .is_some_and(|n| n.trim().starts_with(name))
+        })
+        .unwrap_or_else(|| panic!("no {selector} named {name:?}"))
+}
+
+fn press(target: &HtmlElement, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&ev).unwrap();
+}
+
+/// Regression: with an invalid draft, removing a rule and then moving a chart's threshold line
+/// wrote the threshold into the neighbouring rule (charts addressed rules by their position in
+/// the last valid policy, the editor by id).
+#[wasm_bindgen_test]
+async fn a_chart_edits_its_own_rule_after_a_rule_is_removed_from_an_invalid_draft() {
+    let (root, _handle) = mount(None);
+    leptos::task::tick().await;
+    type_into(&threshold_field(&root, "relevance/mean"), "abc");
+    leptos::task::tick().await;
+    by_name(&root, "button", "Remove the rule for safety/mean").click();
+    leptos::task::tick().await;
+    let handle = by_name(&root, "[role=slider]", "Threshold for guidelines/mean");
+    press(&handle, "ArrowDown");
+    leptos::task::tick().await;
+    let guidelines = threshold_field(&root, "guidelines/mean").value();
+    assert_ne!(guidelines, "0.6", "the guidelines chart moved its own threshold");
+    assert_eq!(
+        threshold_field(&root, "cost_accuracy/mean").value(),
+        "0.8",
+        "the neighbouring rule is untouched"
+    );
+    root.remove();
+}
