@@ -451,12 +451,12 @@ fn plan_lists_production_then_champion_and_skips_no_op_moves() {
             AliasMove {
                 alias: "production".into(),
                 from: Some("4".into()),
-                to: "6".into()
+                to: Some("6".into())
             },
             AliasMove {
                 alias: "champion".into(),
                 from: None,
-                to: "6".into()
+                to: Some("6".into())
             },
         ]
     );

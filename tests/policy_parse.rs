@@ -1,7 +1,7 @@
 //! Reading policies: the document, the seed's flat form, and every problem reported at once.
 #![cfg(not(target_arch = "wasm32"))]
 
-use podium::policy::{MissingMetric, Policy, PolicyError, Rule};
+use podium::policy::{Field, MissingMetric, Policy, PolicyError, Rule, RuleId};
 
 #[test]
 fn seed_flat_form_yields_the_seed_policy() {
@@ -82,11 +82,11 @@ fn every_problem_is_reported_at_once() {
         "colour": "blue"
     }"#;
     let err = Policy::from_json(text).unwrap_err();
-    let problems = err.problems();
+    let problems = err.messages();
     let expect = [
         "rules[0].metric: the metric name is empty",
         "rules[1].threshold: expected a number, got the text \"high\"",
-        "rules[3]: a second rule for metric \"b\" (first at rules[2])",
+        "rules[3].metric: a second rule for metric \"b\" (first at rules[2])",
         "rules[4] (c).min_absolute_change: must be a positive number, got 0",
         "rules[5] (d).min_relative_change: must be between 0 and 1, got 1.5",
         "rules[6] (e): nothing to check",
@@ -100,13 +100,41 @@ fn every_problem_is_reported_at_once() {
             "no problem starting with {e:?} in {problems:#?}"
         );
     }
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.starts_with("rules[1] (a): nothing to check")),
+        "an unreadable threshold is reported once: {problems:#?}"
+    );
     assert!(matches!(err, PolicyError::Invalid(_)));
+    // The rule and field of each problem travel as data, not in the message.
+    let typed = err.problems();
+    let at = |rule: u32, field: Field| {
+        typed
+            .iter()
+            .any(|p| p.rule == Some(RuleId(rule)) && p.field == field)
+    };
+    assert!(at(0, Field::Metric), "{typed:#?}");
+    assert!(at(1, Field::Threshold), "{typed:#?}");
+    assert!(at(3, Field::Metric), "duplicate metric: {typed:#?}");
+    assert!(at(4, Field::MinAbsoluteChange), "{typed:#?}");
+    assert!(at(5, Field::MinRelativeChange), "{typed:#?}");
+    assert!(at(6, Field::Rule), "nothing to check: {typed:#?}");
+    assert!(at(7, Field::Rule), "unknown field: {typed:#?}");
+    assert!(typed
+        .iter()
+        .any(|p| p.rule.is_none() && p.field == Field::MissingMetric));
+    let positive = typed
+        .iter()
+        .find(|p| p.field == Field::MinAbsoluteChange)
+        .unwrap();
+    assert_eq!(positive.message, "must be a positive number, got 0");
 }
 
 #[test]
 fn flat_form_rejects_non_numbers() {
     let err = Policy::from_json(r#"{"a/mean": 0.5, "b/mean": "NaN", "c/mean": null}"#).unwrap_err();
-    let problems = err.problems();
+    let problems = err.messages();
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(problems[0].contains("non-finite numbers are not allowed"));
 }

@@ -130,6 +130,7 @@ proptest! {
             prop_assert_eq!(r.passes, d.passes);
             prop_assert_eq!(r.promote_champion, d.promote_champion);
             prop_assert_eq!(r.tally, d.champion_comparison.map(|c| c.tally));
+            prop_assert_eq!(r.rules_checked, d.rules_checked);
             for (i, rule) in p.rules.iter().enumerate() {
                 let worst = d.checks.iter().filter(|c| c.metric == rule.metric).map(|c| c.verdict).max();
                 prop_assert_eq!(Some(pv.cells(row)[i].verdict), worst);

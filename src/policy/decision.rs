@@ -20,6 +20,9 @@ pub struct Decision {
     pub promote_champion: bool,
     /// Each criterion of each rule, in the policy's order.
     pub checks: Vec<Check>,
+    /// Rules with at least one check that was not skipped. The seed passes a version whose
+    /// every rule was skipped; a plan refuses it (`Refusal::NothingChecked`).
+    pub rules_checked: usize,
     /// Things a reviewer must know: skipped rules, missing or non-finite key metrics.
     pub warnings: Vec<String>,
     /// The comparison with the current champion, when there is one.
@@ -41,19 +44,24 @@ pub fn decide(policy: &Policy, candidate: &MetricSet, champion: Option<&MetricSe
     let aliases = &policy.metric_aliases;
     let mut checks = Vec::new();
     let mut warnings = Vec::new();
+    let mut rules_checked = 0;
     for rule in &policy.rules {
         let found = candidate.lookup(&rule.metric, aliases);
         let baseline = champion
             .and_then(|c| c.lookup(&rule.metric, aliases))
             .map(|(_, v)| v);
         let (key, value) = found.unzip();
+        let mut checked = false;
         evaluate_rule(rule, value, baseline, policy.missing_metric, |o| {
             let check = Check::from_outcome(rule, key, value, o);
             if check.verdict == Verdict::Skipped {
                 warnings.push(format!("Warning: {}", check.reason));
+            } else {
+                checked = true;
             }
             checks.push(check);
         });
+        rules_checked += usize::from(checked);
     }
     let passes = checks.iter().all(|c| c.verdict != Verdict::Fail);
 
@@ -94,6 +102,7 @@ pub fn decide(policy: &Policy, candidate: &MetricSet, champion: Option<&MetricSe
         promote_production: passes,
         promote_champion: passes && beats_champion,
         checks,
+        rules_checked,
         warnings,
         champion_comparison,
     }

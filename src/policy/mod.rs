@@ -15,9 +15,12 @@
 //! assert!(decision.passes && decision.promote_production && decision.promote_champion);
 //! ```
 
+mod audit;
 mod champion;
 mod check;
 mod decision;
+mod draft;
+mod export;
 mod metrics;
 pub mod number;
 mod parse;
@@ -25,12 +28,18 @@ mod plan;
 mod preview;
 mod rules;
 
+pub use audit::{
+    fnv1a_hex, history, used_metrics, AuditRecord, HistoryEntry, MoveKind, PolicySource,
+    PolicyUsed, RecordTooLarge, AUDIT_TAG_PREFIX, RECORD_FORMAT, RECORD_LIMIT,
+};
 pub use champion::{ChampionComparison, MetricComparison, MetricOutcome, Tally};
 pub use check::{Check, CheckKind, Verdict};
 pub use decision::{decide, Decision};
+pub use draft::{NumberField, PolicyDraft, RuleDraft};
+pub use export::ExportFormat;
 pub use metrics::MetricSet;
-pub use parse::PolicyError;
-pub use plan::{summary, AliasMove, Plan};
+pub use parse::{Field, PolicyError, Problem, RuleId};
+pub use plan::{summary, AliasMove, Candidate, MoveState, Plan, Refusal};
 pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
 pub use rules::{
     default_champion_metrics, AliasNames, MetricAliases, MissingMetric, Policy, Rule,

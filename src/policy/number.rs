@@ -87,3 +87,82 @@ pub fn shortest(value: f64) -> String {
         None => "-inf".to_owned(),
     }
 }
+
+/// Why typed text is not a usable number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    /// Not a decimal number at all (`abc`, `0.7x`, `1,5`, `--1`).
+    NotANumber,
+    /// A number, but NaN or infinite (`NaN`, `inf`, `1e400`): never a usable threshold.
+    NotFinite,
+}
+
+/// Reads a decimal number as a person types it: `0.85`, `.5`, `5.`, `-2`, `+1e-3`, `007`.
+/// Surrounding spaces are ignored. `NaN`, `inf`, `infinity` and values too large for an `f64`
+/// are [`NumberError::NotFinite`]; anything else that is not such a number is
+/// [`NumberError::NotANumber`].
+///
+/// The text is checked here and rewritten in JSON's number syntax, then converted by serde_json
+/// (correctly rounded with `float_roundtrip`): the bundle carries one float parser, not two.
+pub fn parse_decimal(text: &str) -> Result<f64, NumberError> {
+    let text = text.trim();
+    let (negative, unsigned) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if ["nan", "inf", "infinity"]
+        .iter()
+        .any(|word| unsigned.eq_ignore_ascii_case(word))
+    {
+        return Err(NumberError::NotFinite);
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) || !exponent_ok {
+        return Err(NumberError::NotANumber);
+    }
+    // JSON wants a sign only when negative, no leading zeros, and digits on both sides of '.'.
+    let mut json = String::with_capacity(text.len() + 2);
+    if negative {
+        json.push('-');
+    }
+    let whole = whole.trim_start_matches('0');
+    json.push_str(if whole.is_empty() { "0" } else { whole });
+    if !fraction.is_empty() {
+        json.push('.');
+        json.push_str(fraction);
+    }
+    if let Some(e) = exponent {
+        json.push('e');
+        json.push_str(e);
+    }
+    match serde_json::from_str::<f64>(&json) {
+        Ok(v) if v.is_finite() => Ok(v),
+        // Syntax was checked above: what serde_json refuses now is out of range.
+        _ => Err(NumberError::NotFinite),
+    }
+}
+
+/// A value for a compact table cell: 3 decimals below 10, 1 below 1 000, none above
+/// (`0.823`, `39.9`, `1250`); NaN and the infinities by name. The exact value goes elsewhere
+/// (a tooltip, the decision panel).
+pub fn compact(value: f64) -> String {
+    let decimals = match value.abs() {
+        v if v < 10.0 => 1e3,
+        v if v < 1_000.0 => 1e1,
+        _ => 1.0,
+    };
+    if !value.is_finite() || value.abs() >= 1e11 {
+        return display(value);
+    }
+    display((value * decimals).round() / decimals)
+}

@@ -1,6 +1,9 @@
 //! Reading and validating policies: every problem is reported at once, nothing is half-applied.
+//!
+//! Each problem is a [`Problem`]: the rule and field it belongs to travel as data, so the editor
+//! can show it at its field without reading the message.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Deserializer};
@@ -12,6 +15,92 @@ use super::rules::{
     POLICY_VERSION,
 };
 
+/// A rule's identity. In a [`PolicyDraft`](super::PolicyDraft) it is the row's stable id, kept
+/// while other rows are added or removed; for a policy on its own it is the rule's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(pub u32);
+
+/// Which part of a policy a [`Problem`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The document as a whole: its shape, or a field this version does not know.
+    Document,
+    /// `version`.
+    Version,
+    /// The `rules` list itself.
+    Rules,
+    /// One rule as a whole (not an object, an unknown field, nothing to check).
+    Rule,
+    /// A rule's `metric` (empty, or a second rule for the same metric).
+    Metric,
+    /// A rule's `greater_is_better`.
+    GreaterIsBetter,
+    /// A rule's `threshold`.
+    Threshold,
+    /// A rule's `min_absolute_change`.
+    MinAbsoluteChange,
+    /// A rule's `min_relative_change`.
+    MinRelativeChange,
+    /// `metric_aliases`.
+    MetricAliases,
+    /// `missing_metric`.
+    MissingMetric,
+    /// `champion_metrics`.
+    ChampionMetrics,
+    /// `aliases`.
+    Aliases,
+    /// `protected_aliases`.
+    ProtectedAliases,
+}
+
+impl Field {
+    /// Whether it is one of a rule's numbers (threshold and change criteria).
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Field::Threshold | Field::MinAbsoluteChange | Field::MinRelativeChange
+        )
+    }
+
+    /// The field's name in the policy document.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Document | Field::Rule => "",
+            Field::Version => "version",
+            Field::Rules => "rules",
+            Field::Metric => "metric",
+            Field::GreaterIsBetter => "greater_is_better",
+            Field::Threshold => "threshold",
+            Field::MinAbsoluteChange => "min_absolute_change",
+            Field::MinRelativeChange => "min_relative_change",
+            Field::MetricAliases => "metric_aliases",
+            Field::MissingMetric => "missing_metric",
+            Field::ChampionMetrics => "champion_metrics",
+            Field::Aliases => "aliases",
+            Field::ProtectedAliases => "protected_aliases",
+        }
+    }
+}
+
+/// One thing wrong with a policy, addressed to the rule and field it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The rule it is about; `None` for the policy as a whole.
+    pub rule: Option<RuleId>,
+    /// The field it is about.
+    pub field: Field,
+    /// What is wrong, in words, without the location (shown next to the field).
+    pub message: String,
+    /// Where, for a list shown away from the fields: `rules[4] (c).min_absolute_change`.
+    pub location: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
 /// Why a policy was rejected. Holds every problem found, each naming where it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
@@ -20,35 +109,90 @@ pub enum PolicyError {
     Syntax(String),
     /// The JSON is a policy with problems; none of it was applied.
     #[error("the policy has {} problem(s): {}", .0.len(), Problems(.0))]
-    Invalid(Vec<String>),
+    Invalid(Vec<Problem>),
 }
 
 impl PolicyError {
-    /// Each problem on its own, for showing next to the field it names.
-    pub fn problems(&self) -> Vec<String> {
+    /// Each problem on its own, with its location, for a list shown away from the fields.
+    pub fn messages(&self) -> Vec<String> {
         match self {
             PolicyError::Syntax(e) => vec![e.clone()],
-            PolicyError::Invalid(p) => p.clone(),
+            PolicyError::Invalid(p) => p.iter().map(Problem::to_string).collect(),
+        }
+    }
+
+    /// The typed problems (none for a syntax error).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            PolicyError::Syntax(_) => &[],
+            PolicyError::Invalid(p) => p,
         }
     }
 }
 
-struct Problems<'a>(&'a [String]);
+struct Problems<'a>(&'a [Problem]);
 
 impl fmt::Display for Problems<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join("; "))
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
     }
 }
 
+/// Collects problems while a policy is read or checked.
+#[derive(Default)]
+struct Found(Vec<Problem>);
+
+impl Found {
+    /// A problem with the policy as a whole, at `location`.
+    fn policy(&mut self, field: Field, location: &str, message: String) {
+        self.0.push(Problem {
+            rule: None,
+            field,
+            message,
+            location: location.to_owned(),
+        });
+    }
+
+    /// A problem with rule `index` (identified as `id`), whose metric is `metric`.
+    fn rule(&mut self, id: RuleId, index: usize, metric: &str, field: Field, message: String) {
+        self.0.push(Problem {
+            rule: Some(id),
+            field,
+            message,
+            location: rule_location(index, metric, field),
+        });
+    }
+}
+
+/// `rules[4] (c).min_absolute_change`, `rules[1].threshold`, `rules[6] (e)`.
+fn rule_location(index: usize, metric: &str, field: Field) -> String {
+    let metric = metric.trim();
+    let mut at = format!("rules[{index}]");
+    if !metric.is_empty() && field != Field::Metric {
+        at.push_str(&format!(" ({metric})"));
+    }
+    if !field.key().is_empty() {
+        at.push('.');
+        at.push_str(field.key());
+    }
+    at
+}
+
 /// The keys of the policy document; a top-level object with any of them is a document.
-const DOCUMENT_KEYS: [&str; 6] = [
+const DOCUMENT_KEYS: [&str; 7] = [
     "version",
     "rules",
     "metric_aliases",
     "missing_metric",
     "champion_metrics",
     "aliases",
+    "protected_aliases",
 ];
 const RULE_KEYS: [&str; 5] = [
     "metric",
@@ -69,76 +213,122 @@ impl Policy {
 
     /// Like [`Policy::from_json`], from parsed JSON.
     pub fn from_value(value: &Value) -> Result<Policy, PolicyError> {
-        let mut problems = Vec::new();
+        let mut found = Found::default();
         let policy = match value {
             Value::Object(map) if DOCUMENT_KEYS.iter().any(|k| map.contains_key(*k)) => {
-                read_document(map, &mut problems)
+                read_document(map, &mut found)
             }
-            Value::Object(map) => read_flat(map, &mut problems),
+            Value::Object(map) => read_flat(map, &mut found),
             other => {
-                problems.push(format!(
-                    "expected a JSON object (a policy or a metric → threshold table), got {}",
-                    kind(other)
-                ));
+                found.policy(
+                    Field::Document,
+                    "policy",
+                    format!(
+                        "expected a JSON object (a policy or a metric → threshold table), got {}",
+                        kind(other)
+                    ),
+                );
                 Policy::default()
             }
         };
-        if problems.is_empty() {
-            policy.validate()?;
+        // Shape problems and rule problems together. A number that did not read leaves its
+        // field empty: "nothing to check" would then repeat, in other words, what it says.
+        let unread: HashSet<RuleId> = found
+            .0
+            .iter()
+            .filter(|p| p.field.is_number())
+            .filter_map(|p| p.rule)
+            .collect();
+        for p in policy.problems(|i| RuleId(i as u32)) {
+            let repeats = p.field == Field::Rule && p.rule.is_some_and(|r| unread.contains(&r));
+            if !repeats && !found.0.contains(&p) {
+                found.0.push(p);
+            }
+        }
+        if found.0.is_empty() {
             Ok(policy)
         } else {
-            // Report the shape problems together with the rule problems found so far.
-            if let Err(PolicyError::Invalid(more)) = policy.validate() {
-                for p in more {
-                    if !problems.contains(&p) {
-                        problems.push(p);
-                    }
-                }
-            }
-            Err(PolicyError::Invalid(problems))
+            Err(PolicyError::Invalid(found.0))
         }
     }
 
     /// Checks a policy built in code; returns every problem at once.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        let mut problems = Vec::new();
+        let problems = self.problems(|i| RuleId(i as u32));
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(PolicyError::Invalid(problems))
+        }
+    }
+
+    /// Every problem with this policy; rule `i` is named `id(i)` (a draft passes its row ids).
+    pub fn problems(&self, id: impl Fn(usize) -> RuleId) -> Vec<Problem> {
+        let mut found = Found::default();
         if self.version != POLICY_VERSION {
-            problems.push(format!(
-                "version: {} is not supported (this Podium reads version {POLICY_VERSION})",
-                self.version
-            ));
+            found.policy(
+                Field::Version,
+                "version",
+                format!(
+                    "{} is not supported (this Podium reads version {POLICY_VERSION})",
+                    self.version
+                ),
+            );
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            validate_rule(i, rule, &mut problems);
+            validate_rule(id(i), i, rule, &mut found);
             let name = rule.metric.trim();
             if name.is_empty() {
                 continue;
             }
-            if let Some(first) = seen.insert(name, i) {
-                problems.push(format!(
-                    "rules[{i}]: a second rule for metric \"{name}\" (first at rules[{first}]); \
-                     merge them into one"
-                ));
-                seen.insert(name, first);
+            if let Some(&first) = seen.get(name) {
+                found.rule(
+                    id(i),
+                    i,
+                    name,
+                    Field::Metric,
+                    format!(
+                        "a second rule for metric \"{name}\" (first at rules[{first}]); merge \
+                         them into one"
+                    ),
+                );
+            } else {
+                seen.insert(name, i);
             }
         }
         for (metric, aliases) in &self.metric_aliases.0 {
             if metric.trim().is_empty() {
-                problems.push("metric_aliases: a metric name is empty".to_owned());
+                found.policy(
+                    Field::MetricAliases,
+                    "metric_aliases",
+                    "a metric name is empty".to_owned(),
+                );
             }
             if aliases.iter().any(|a| a.trim().is_empty()) {
-                problems.push(format!("metric_aliases[\"{metric}\"]: an alias is empty"));
+                found.policy(
+                    Field::MetricAliases,
+                    &format!("metric_aliases[\"{metric}\"]"),
+                    "an alias is empty".to_owned(),
+                );
             }
         }
-        let mut keys = Vec::new();
+        let mut keys = HashSet::new();
         for (i, m) in self.champion_metrics.iter().enumerate() {
+            let at = format!("champion_metrics[{i}]");
             if m.trim().is_empty() {
-                problems.push(format!("champion_metrics[{i}]: the metric name is empty"));
-            } else if keys.contains(&m) {
-                problems.push(format!("champion_metrics[{i}]: \"{m}\" is listed twice"));
+                found.policy(
+                    Field::ChampionMetrics,
+                    &at,
+                    "the metric name is empty".to_owned(),
+                );
+            } else if !keys.insert(m.as_str()) {
+                found.policy(
+                    Field::ChampionMetrics,
+                    &at,
+                    format!("\"{m}\" is listed twice"),
+                );
             }
-            keys.push(m);
         }
         let AliasNames {
             production,
@@ -146,22 +336,33 @@ impl Policy {
         } = &self.aliases;
         for (field, name) in [("production", production), ("champion", champion)] {
             if !valid_alias(name) {
-                problems.push(format!(
-                    "aliases.{field}: \"{name}\" is not a valid MLflow alias (letters, digits, \
-                     '_' and '-', not empty, not 'latest' or v<number>)"
-                ));
+                found.policy(
+                    Field::Aliases,
+                    &format!("aliases.{field}"),
+                    format!(
+                        "\"{name}\" is not a valid MLflow alias (letters, digits, '_' and '-', \
+                         not empty, not 'latest' or v<number>)"
+                    ),
+                );
+            }
+        }
+        for (i, name) in self.protected_aliases.iter().flatten().enumerate() {
+            if !valid_alias(name) {
+                found.policy(
+                    Field::ProtectedAliases,
+                    &format!("protected_aliases[{i}]"),
+                    format!("\"{name}\" is not a valid MLflow alias"),
+                );
             }
         }
         if production == champion {
-            problems.push(format!(
-                "aliases: production and champion are both \"{production}\"; they must differ"
-            ));
+            found.policy(
+                Field::Aliases,
+                "aliases",
+                format!("production and champion are both \"{production}\"; they must differ"),
+            );
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(PolicyError::Invalid(problems))
-        }
+        found.0
     }
 }
 
@@ -173,45 +374,46 @@ impl<'de> Deserialize<'de> for Policy {
     }
 }
 
-fn validate_rule(i: usize, rule: &Rule, problems: &mut Vec<String>) {
-    let at = if rule.metric.trim().is_empty() {
-        problems.push(format!("rules[{i}].metric: the metric name is empty"));
-        format!("rules[{i}]")
-    } else {
-        format!("rules[{i}] ({})", rule.metric)
-    };
+fn validate_rule(id: RuleId, i: usize, rule: &Rule, found: &mut Found) {
+    let metric = rule.metric.as_str();
+    if metric.trim().is_empty() {
+        found.rule(
+            id,
+            i,
+            metric,
+            Field::Metric,
+            "the metric name is empty".to_owned(),
+        );
+    }
     if let Some(t) = rule.threshold {
         if !t.is_finite() {
-            problems.push(format!("{at}.threshold: {t} is not a finite number"));
+            let message = format!("{} is not a finite number", number::display(t));
+            found.rule(id, i, metric, Field::Threshold, message);
         }
     }
     if let Some(d) = rule.min_absolute_change {
         if !(d.is_finite() && d > 0.0) {
-            problems.push(format!(
-                "{at}.min_absolute_change: must be a positive number, got {}",
-                number::display(d)
-            ));
+            let message = format!("must be a positive number, got {}", number::display(d));
+            found.rule(id, i, metric, Field::MinAbsoluteChange, message);
         }
     }
     if let Some(r) = rule.min_relative_change {
         if !(0.0..=1.0).contains(&r) {
-            problems.push(format!(
-                "{at}.min_relative_change: must be between 0 and 1, got {}",
-                number::display(r)
-            ));
+            let message = format!("must be between 0 and 1, got {}", number::display(r));
+            found.rule(id, i, metric, Field::MinRelativeChange, message);
         }
     }
     if rule.threshold.is_none() && !rule.has_change_criteria() {
-        problems.push(format!(
-            "{at}: nothing to check; give a threshold, min_absolute_change or min_relative_change"
-        ));
+        let message =
+            "nothing to check; give a threshold, min_absolute_change or min_relative_change";
+        found.rule(id, i, metric, Field::Rule, message.to_owned());
     }
 }
 
 /// MLflow's alias rule (`^[\w\-]*$`, not `latest` or `v<digits>`), not empty, and ASCII only:
 /// MLflow's `\w` also takes other Unicode letters, but checking those would add Unicode tables
 /// to the bundle: such a rare name is refused here with a clear message, never sent to MLflow.
-fn valid_alias(name: &str) -> bool {
+pub(crate) fn valid_alias(name: &str) -> bool {
     let reserved = name.eq_ignore_ascii_case("latest")
         || (name.len() > 1
             && name[..1].eq_ignore_ascii_case("v")
@@ -223,28 +425,30 @@ fn valid_alias(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn read_flat(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy {
+fn read_flat(map: &Map<String, Value>, found: &mut Found) -> Policy {
     let mut thresholds = Vec::new();
     for (metric, value) in map {
         match value {
             Value::Number(n) => thresholds.push((metric.clone(), n.as_f64().unwrap_or(f64::NAN))),
-            other => problems.push(format!(
-                "\"{metric}\": the threshold must be a number, got {}",
-                kind(other)
-            )),
+            other => found.policy(
+                Field::Threshold,
+                &format!("\"{metric}\""),
+                format!("the threshold must be a number, got {}", kind(other)),
+            ),
         }
     }
     Policy::from_thresholds(thresholds)
 }
 
-fn read_document(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy {
-    unknown_fields("policy", map, &DOCUMENT_KEYS, problems);
+fn read_document(map: &Map<String, Value>, found: &mut Found) -> Policy {
+    unknown_fields(None, "policy", map, &DOCUMENT_KEYS, found);
     let version = match map.get("version") {
         None => POLICY_VERSION,
         Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
             Some(v) => v,
             None => {
-                problems.push(format!("version: expected a whole number, got {}", kind(v)));
+                let message = format!("expected a whole number, got {}", kind(v));
+                found.policy(Field::Version, "version", message);
                 POLICY_VERSION
             }
         },
@@ -254,13 +458,11 @@ fn read_document(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| read_rule(i, item, problems))
+            .filter_map(|(i, item)| read_rule(i, item, found))
             .collect(),
         Some(other) => {
-            problems.push(format!(
-                "rules: expected a list of rules, got {}",
-                kind(other)
-            ));
+            let message = format!("expected a list of rules, got {}", kind(other));
+            found.policy(Field::Rules, "rules", message);
             Vec::new()
         }
     };
@@ -273,19 +475,21 @@ fn read_document(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy
                     Some(list) => {
                         out.insert(metric.clone(), list);
                     }
-                    None => problems.push(format!(
-                        "metric_aliases[\"{metric}\"]: expected a list of metric names, got {}",
-                        kind(aliases)
-                    )),
+                    None => found.policy(
+                        Field::MetricAliases,
+                        &format!("metric_aliases[\"{metric}\"]"),
+                        format!("expected a list of metric names, got {}", kind(aliases)),
+                    ),
                 }
             }
             MetricAliases(out)
         }
         Some(other) => {
-            problems.push(format!(
-                "metric_aliases: expected an object of metric → [aliases], got {}",
+            let message = format!(
+                "expected an object of metric → [aliases], got {}",
                 kind(other)
-            ));
+            );
+            found.policy(Field::MetricAliases, "metric_aliases", message);
             MetricAliases::default()
         }
     };
@@ -294,26 +498,23 @@ fn read_document(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy
         Some(Value::String(s)) if s == "skip" => MissingMetric::Skip,
         Some(Value::String(s)) if s == "fail" => MissingMetric::Fail,
         Some(other) => {
-            problems.push(format!(
-                "missing_metric: expected \"skip\" or \"fail\", got {other}"
-            ));
+            let message = format!("expected \"skip\" or \"fail\", got {other}");
+            found.policy(Field::MissingMetric, "missing_metric", message);
             MissingMetric::Skip
         }
     };
     let champion_metrics = match map.get("champion_metrics") {
         None => default_champion_metrics(),
         Some(v) => string_list(v).unwrap_or_else(|| {
-            problems.push(format!(
-                "champion_metrics: expected a list of metric names, got {}",
-                kind(v)
-            ));
+            let message = format!("expected a list of metric names, got {}", kind(v));
+            found.policy(Field::ChampionMetrics, "champion_metrics", message);
             default_champion_metrics()
         }),
     };
     let aliases = match map.get("aliases") {
         None => AliasNames::default(),
         Some(Value::Object(names)) => {
-            unknown_fields("aliases", names, &["production", "champion"], problems);
+            unknown_fields(None, "aliases", names, &["production", "champion"], found);
             let mut aliases = AliasNames::default();
             for (field, slot) in [
                 ("production", &mut aliases.production),
@@ -322,21 +523,34 @@ fn read_document(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy
                 match names.get(field) {
                     None => {}
                     Some(Value::String(s)) => *slot = s.clone(),
-                    Some(other) => problems.push(format!(
-                        "aliases.{field}: expected an alias name, got {}",
-                        kind(other)
-                    )),
+                    Some(other) => found.policy(
+                        Field::Aliases,
+                        &format!("aliases.{field}"),
+                        format!("expected an alias name, got {}", kind(other)),
+                    ),
                 }
             }
             aliases
         }
         Some(other) => {
-            problems.push(format!(
-                "aliases: expected {{\"production\": ..., \"champion\": ...}}, got {}",
+            let message = format!(
+                "expected {{\"production\": ..., \"champion\": ...}}, got {}",
                 kind(other)
-            ));
+            );
+            found.policy(Field::Aliases, "aliases", message);
             AliasNames::default()
         }
+    };
+    let protected_aliases = match map.get("protected_aliases") {
+        None | Some(Value::Null) => None,
+        Some(v) => match string_list(v) {
+            Some(list) => Some(list),
+            None => {
+                let message = format!("expected a list of alias names, got {}", kind(v));
+                found.policy(Field::ProtectedAliases, "protected_aliases", message);
+                None
+            }
+        },
     };
     Policy {
         version,
@@ -345,26 +559,24 @@ fn read_document(map: &Map<String, Value>, problems: &mut Vec<String>) -> Policy
         missing_metric,
         champion_metrics,
         aliases,
+        protected_aliases,
     }
 }
 
-fn read_rule(i: usize, item: &Value, problems: &mut Vec<String>) -> Option<Rule> {
+fn read_rule(i: usize, item: &Value, found: &mut Found) -> Option<Rule> {
     let Value::Object(map) = item else {
-        problems.push(format!(
-            "rules[{i}]: expected a rule object, got {}",
-            kind(item)
-        ));
+        let message = format!("expected a rule object, got {}", kind(item));
+        found.rule(RuleId(i as u32), i, "", Field::Rule, message);
         return None;
     };
-    unknown_fields(&format!("rules[{i}]"), map, &RULE_KEYS, problems);
+    let id = RuleId(i as u32);
+    unknown_fields(Some(id), &format!("rules[{i}]"), map, &RULE_KEYS, found);
     let metric = match map.get("metric") {
         Some(Value::String(s)) => s.clone(),
         None => String::new(),
         Some(other) => {
-            problems.push(format!(
-                "rules[{i}].metric: expected a metric name, got {}",
-                kind(other)
-            ));
+            let message = format!("expected a metric name, got {}", kind(other));
+            found.rule(id, i, "", Field::Metric, message);
             return None;
         }
     };
@@ -372,27 +584,23 @@ fn read_rule(i: usize, item: &Value, problems: &mut Vec<String>) -> Option<Rule>
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            problems.push(format!(
-                "rules[{i}].greater_is_better: expected true or false, got {}",
-                kind(other)
-            ));
+            let message = format!("expected true or false, got {}", kind(other));
+            found.rule(id, i, "", Field::GreaterIsBetter, message);
             true
         }
     };
-    let mut number_field = |field: &str| match map.get(field) {
+    let mut number_field = |field: Field| match map.get(field.key()) {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => n.as_f64(),
         Some(other) => {
-            problems.push(format!(
-                "rules[{i}].{field}: expected a number, got {}",
-                kind(other)
-            ));
+            let message = format!("expected a number, got {}", kind(other));
+            found.rule(id, i, "", field, message);
             None
         }
     };
-    let threshold = number_field("threshold");
-    let min_absolute_change = number_field("min_absolute_change");
-    let min_relative_change = number_field("min_relative_change");
+    let threshold = number_field(Field::Threshold);
+    let min_absolute_change = number_field(Field::MinAbsoluteChange);
+    let min_relative_change = number_field(Field::MinRelativeChange);
     Some(Rule {
         metric,
         greater_is_better,
@@ -402,12 +610,29 @@ fn read_rule(i: usize, item: &Value, problems: &mut Vec<String>) -> Option<Rule>
     })
 }
 
-fn unknown_fields(at: &str, map: &Map<String, Value>, known: &[&str], problems: &mut Vec<String>) {
+/// Fields a document or rule has that this version does not know (`rule`: whose they are).
+fn unknown_fields(
+    rule: Option<RuleId>,
+    at: &str,
+    map: &Map<String, Value>,
+    known: &[&str],
+    found: &mut Found,
+) {
     for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
-        problems.push(format!(
-            "{at}: unknown field \"{key}\" (expected one of: {})",
-            known.join(", ")
-        ));
+        let field = if rule.is_some() {
+            Field::Rule
+        } else {
+            Field::Document
+        };
+        found.0.push(Problem {
+            rule,
+            field,
+            message: format!(
+                "unknown field \"{key}\" (expected one of: {})",
+                known.join(", ")
+            ),
+            location: at.to_owned(),
+        });
     }
 }
 

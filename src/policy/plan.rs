@@ -1,21 +1,39 @@
-//! From a decision to the alias moves it implies.
+//! From a decision (or a rollback, or a reviewer's own choice) to the alias moves it implies,
+//! and what to make of the registry before and after they are written.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::decision::Decision;
+use super::parse::valid_alias;
 use super::rules::Policy;
 
-/// Moving one alias to a version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Moving one alias: to a version, or off the model (`to: None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AliasMove {
-    /// The alias (`production`, `champion`, or the policy's names for them).
+    /// The alias (`production`, `champion`, the policy's names for them, or any other).
     pub alias: String,
     /// The version holding it now, if any.
     pub from: Option<String>,
-    /// The version that gets it.
-    pub to: String,
+    /// The version that gets it; `None` removes the alias.
+    pub to: Option<String>,
+}
+
+impl fmt::Display for AliasMove {
+    /// `production: v4 → v6`, `champion: none → v6`, `staging: v6 → removed`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let from = self
+            .from
+            .as_deref()
+            .map_or("none".to_owned(), |v| format!("v{v}"));
+        let to = self
+            .to
+            .as_deref()
+            .map_or("removed".to_owned(), |v| format!("v{v}"));
+        write!(f, "{}: {from} → {to}", self.alias)
+    }
 }
 
 /// The alias moves for one candidate, in the seed's order: production, then champion.
@@ -25,9 +43,90 @@ pub struct Plan {
     pub moves: Vec<AliasMove>,
 }
 
+/// What the plan needs to know about the candidate besides its decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate<'a> {
+    /// Its version number.
+    pub version: &'a str,
+    /// Why no evaluation was found for it, if none was.
+    pub missing_evaluation: Option<&'a str>,
+}
+
+/// Why a plan moves nothing. The message says what would have to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The policy has no rules: it would pass any version.
+    NoRules,
+    /// No evaluation was found for the candidate.
+    NoEvaluation {
+        /// Why (e.g. "run 12ab… logged no metrics").
+        reason: String,
+    },
+    /// The candidate has none of the policy's metrics: every rule was skipped.
+    NothingChecked {
+        /// The rules skipped.
+        rules: usize,
+    },
+    /// The candidate fails the policy.
+    Fails {
+        /// Checks failed.
+        failed: usize,
+    },
+    /// The candidate already holds every alias the decision gives it.
+    NothingToMove,
+    /// The alias has moved since the record to roll back was written.
+    Moved {
+        /// The alias.
+        alias: String,
+        /// Where it is now.
+        now: Option<String>,
+    },
+    /// Not a valid MLflow alias name.
+    BadAlias(String),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NoRules => f.write_str(
+                "The policy has no rules, so it would pass any version: add a rule first.",
+            ),
+            Refusal::NoEvaluation { reason } => write!(
+                f,
+                "No evaluation was found for this version ({reason}): aliases never move on \
+                 missing evidence."
+            ),
+            Refusal::NothingChecked { rules } => write!(
+                f,
+                "None of the policy's {rules} rule(s) could be checked: the version has none of \
+                 their metrics (they were skipped). Aliases never move on missing evidence."
+            ),
+            Refusal::Fails { failed } => write!(
+                f,
+                "The version fails the policy ({failed} check(s) failed): no alias moves."
+            ),
+            Refusal::NothingToMove => {
+                f.write_str("Nothing to move: the version already holds what the policy gives it.")
+            }
+            Refusal::Moved { alias, now } => write!(
+                f,
+                "{alias} has moved since (it is now {}): roll back from its latest record.",
+                now.as_deref()
+                    .map_or("unset".to_owned(), |v| format!("on v{v}"))
+            ),
+            Refusal::BadAlias(name) => write!(
+                f,
+                "\"{name}\" is not a valid MLflow alias (letters, digits, '_' and '-', not \
+                 'latest' or v<number>)."
+            ),
+        }
+    }
+}
+
 impl Plan {
     /// The moves `decision` implies for `candidate`, given the registry's current aliases
     /// (alias → version). A move to the version that already holds the alias is not a move.
+    /// This is the seed's logic as it stands; Podium applies [`Plan::propose`] instead.
     pub fn for_decision(
         policy: &Policy,
         decision: &Decision,
@@ -46,16 +145,143 @@ impl Plan {
             .map(|(alias, _)| AliasMove {
                 alias: alias.clone(),
                 from: current.get(alias.as_str()).cloned(),
-                to: candidate.to_owned(),
+                to: Some(candidate.to_owned()),
             })
             .collect();
         Plan { moves }
+    }
+
+    /// The moves Podium may apply for `candidate`: [`Plan::for_decision`], refused when the
+    /// evidence is missing (no rules, no evaluation, no rule checked) or nothing would move.
+    /// `decide` keeps the seed's verdict; this is where missing evidence stops a promotion.
+    pub fn propose(
+        policy: &Policy,
+        decision: &Decision,
+        candidate: Candidate,
+        current: &BTreeMap<String, String>,
+    ) -> Result<Plan, Refusal> {
+        if policy.rules.is_empty() {
+            return Err(Refusal::NoRules);
+        }
+        if let Some(reason) = candidate.missing_evaluation {
+            return Err(Refusal::NoEvaluation {
+                reason: reason.to_owned(),
+            });
+        }
+        if decision.rules_checked == 0 {
+            return Err(Refusal::NothingChecked {
+                rules: policy.rules.len(),
+            });
+        }
+        if !decision.passes {
+            return Err(Refusal::Fails {
+                failed: decision.failures().count(),
+            });
+        }
+        let plan = Plan::for_decision(policy, decision, candidate.version, current);
+        if plan.is_empty() {
+            Err(Refusal::NothingToMove)
+        } else {
+            Ok(plan)
+        }
+    }
+
+    /// A reviewer's own move: `alias` to `version`, or off the model (`version: None`).
+    pub fn manual(
+        alias: &str,
+        version: Option<&str>,
+        current: &BTreeMap<String, String>,
+    ) -> Result<Plan, Refusal> {
+        let alias = alias.trim();
+        if !valid_alias(alias) {
+            return Err(Refusal::BadAlias(alias.to_owned()));
+        }
+        let from = current.get(alias).cloned();
+        if from.as_deref() == version {
+            return Err(Refusal::NothingToMove);
+        }
+        Ok(Plan {
+            moves: vec![AliasMove {
+                alias: alias.to_owned(),
+                from,
+                to: version.map(str::to_owned),
+            }],
+        })
+    }
+
+    /// Undoing `undone`: its alias back where it was (or off the model if it was unset),
+    /// refused if the alias has moved since.
+    pub fn rollback(
+        undone: &AliasMove,
+        current: &BTreeMap<String, String>,
+    ) -> Result<Plan, Refusal> {
+        let now = current.get(&undone.alias).cloned();
+        if now != undone.to {
+            return Err(Refusal::Moved {
+                alias: undone.alias.clone(),
+                now,
+            });
+        }
+        Ok(Plan {
+            moves: vec![AliasMove {
+                alias: undone.alias.clone(),
+                from: now,
+                to: undone.from.clone(),
+            }],
+        })
     }
 
     /// Whether the plan changes nothing.
     pub fn is_empty(&self) -> bool {
         self.moves.is_empty()
     }
+
+    /// What differs, for the aliases this plan touches, between the registry the plan was made
+    /// from (`seen`) and the registry now: someone else moved them. Empty: safe to write.
+    pub fn conflicts(
+        &self,
+        seen: &BTreeMap<String, String>,
+        now: &BTreeMap<String, String>,
+    ) -> Vec<AliasMove> {
+        self.moves
+            .iter()
+            .filter(|m| seen.get(&m.alias) != now.get(&m.alias))
+            .map(|m| AliasMove {
+                alias: m.alias.clone(),
+                from: seen.get(&m.alias).cloned(),
+                to: now.get(&m.alias).cloned(),
+            })
+            .collect()
+    }
+
+    /// Each move's state in the registry `now`: done, not done, or neither (someone else).
+    pub fn progress(&self, now: &BTreeMap<String, String>) -> Vec<(AliasMove, MoveState)> {
+        self.moves
+            .iter()
+            .map(|m| {
+                let holder = now.get(&m.alias);
+                let state = if holder == m.to.as_ref() {
+                    MoveState::Applied
+                } else if holder == m.from.as_ref() {
+                    MoveState::NotApplied
+                } else {
+                    MoveState::Elsewhere(holder.cloned())
+                };
+                (m.clone(), state)
+            })
+            .collect()
+    }
+}
+
+/// Where one move stands in the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveState {
+    /// The alias is where the move puts it.
+    Applied,
+    /// The alias is still where it was.
+    NotApplied,
+    /// The alias is somewhere else (someone else moved it): on this version, or unset.
+    Elsewhere(Option<String>),
 }
 
 /// The plan in plain words, e.g.

@@ -126,6 +126,8 @@ pub struct RowVerdict {
     pub promote_champion: bool,
     /// The comparison with the champion, when there is one.
     pub tally: Option<Tally>,
+    /// Rules actually checked (not skipped), as [`Decision::rules_checked`](super::Decision).
+    pub rules_checked: usize,
 }
 
 /// Verdicts for every version, and a cell per rule per version.
@@ -174,6 +176,7 @@ pub fn preview(policy: &Policy, table: &MetricTable, champion: Option<usize>) ->
     let mut cells = Vec::with_capacity(table.rows * policy.rules.len());
     for row in 0..table.rows {
         let mut passes = true;
+        let mut rules_checked = 0;
         for (i, (rule, column)) in policy.rules.iter().zip(&rule_columns).enumerate() {
             let value = column.value(table, row);
             let baseline = champion_values.get(i).copied().flatten();
@@ -187,6 +190,7 @@ pub fn preview(policy: &Policy, table: &MetricTable, champion: Option<usize>) ->
                 cell.margin = cell.margin.or(o.margin);
             });
             passes &= cell.verdict != Verdict::Fail;
+            rules_checked += usize::from(cell.verdict != Verdict::Skipped);
             cells.push(cell);
         }
         let tally = champion.map(|_| {
@@ -201,6 +205,7 @@ pub fn preview(policy: &Policy, table: &MetricTable, champion: Option<usize>) ->
             promote_production: passes,
             promote_champion: passes && tally.is_none_or(|t| t.candidate_better()),
             tally,
+            rules_checked,
         });
     }
     Preview {

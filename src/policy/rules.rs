@@ -136,6 +136,10 @@ pub struct Policy {
     pub champion_metrics: Vec<String>,
     /// The alias names assigned.
     pub aliases: AliasNames,
+    /// Aliases whose moves need the model's name typed to confirm. `None` (the default): the
+    /// policy's production and champion aliases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protected_aliases: Option<Vec<String>>,
 }
 
 impl Default for Policy {
@@ -165,12 +169,21 @@ impl Policy {
             missing_metric: MissingMetric::Skip,
             champion_metrics: default_champion_metrics(),
             aliases: AliasNames::default(),
+            protected_aliases: None,
         }
     }
 
     /// The rule for `metric`, if the policy has one.
     pub fn rule(&self, metric: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.metric == metric)
+    }
+
+    /// Whether moving `alias` needs the model's name typed to confirm.
+    pub fn is_protected(&self, alias: &str) -> bool {
+        match &self.protected_aliases {
+            Some(list) => list.iter().any(|a| a == alias),
+            None => alias == self.aliases.production || alias == self.aliases.champion,
+        }
     }
 
     /// Direction of `metric` for the champion comparison: its rule's, else higher is better.
@@ -201,7 +214,8 @@ impl Policy {
         let seed_like = self.missing_metric == MissingMetric::Skip
             && self.metric_aliases == MetricAliases::default()
             && self.champion_metrics == default_champion_metrics()
-            && self.aliases == AliasNames::default();
+            && self.aliases == AliasNames::default()
+            && self.protected_aliases.is_none();
         if !seed_like {
             return None;
         }
@@ -283,70 +297,61 @@ impl Policy {
             ));
         }
         if self.champion_metrics != saved.champion_metrics {
+            let list = |m: &[String]| {
+                if m.is_empty() {
+                    "none".to_owned()
+                } else {
+                    m.join(", ")
+                }
+            };
             out.push(format!(
-                "champion key metrics: {}",
-                self.champion_metrics.join(", ")
+                "champion key metrics: {} → {}",
+                list(&saved.champion_metrics),
+                list(&self.champion_metrics)
             ));
         }
-        if self.metric_aliases != saved.metric_aliases {
-            out.push("metric aliases changed".to_owned());
+        let (old, new) = (&saved.metric_aliases.0, &self.metric_aliases.0);
+        let list = |v: Option<&Vec<String>>| match v {
+            Some(v) if !v.is_empty() => v.join(", "),
+            _ => "none".to_owned(),
+        };
+        for metric in old
+            .keys()
+            .chain(new.keys().filter(|k| !old.contains_key(*k)))
+        {
+            let (a, b) = (old.get(metric), new.get(metric));
+            if a != b {
+                out.push(format!(
+                    "metric aliases of {metric}: {} → {}",
+                    list(a),
+                    list(b)
+                ));
+            }
         }
-        if self.aliases != saved.aliases {
+        for (role, a, b) in [
+            (
+                "production",
+                &saved.aliases.production,
+                &self.aliases.production,
+            ),
+            ("champion", &saved.aliases.champion, &self.aliases.champion),
+        ] {
+            if a != b {
+                out.push(format!("{role} alias name: {a} → {b}"));
+            }
+        }
+        if self.protected_aliases != saved.protected_aliases {
+            let protected = |p: &Policy| match &p.protected_aliases {
+                Some(list) if !list.is_empty() => list.join(", "),
+                Some(_) => "none".to_owned(),
+                None => format!("{}, {} (default)", p.aliases.production, p.aliases.champion),
+            };
             out.push(format!(
-                "alias names: {} / {}",
-                self.aliases.production, self.aliases.champion
+                "protected aliases: {} → {}",
+                protected(saved),
+                protected(self)
             ));
         }
         out
-    }
-}
-
-impl Policy {
-    /// The seed's flat `THRESHOLDS` dict as JSON, when the policy fits in it.
-    pub fn to_flat_json(&self) -> Option<String> {
-        let flat = self.to_flat_thresholds()?;
-        // Keep the policy's rule order, which the flat map (sorted) would lose.
-        let ordered: serde_json::Map<String, serde_json::Value> = self
-            .rules
-            .iter()
-            .filter_map(|r| {
-                Some((
-                    r.metric.clone(),
-                    serde_json::Number::from_f64(flat[&r.metric])?.into(),
-                ))
-            })
-            .collect();
-        serde_json::to_string_pretty(&ordered).ok()
-    }
-
-    /// A ready-to-paste Python snippet: the seed's `THRESHOLDS`, or the full policy document
-    /// with a note when the policy uses more than the seed's flat form can say.
-    pub fn to_python(&self) -> String {
-        let literal = |v: &serde_json::Value| -> String {
-            let text = serde_json::to_string_pretty(v).unwrap_or_default();
-            text.replace("true", "True")
-                .replace("false", "False")
-                .replace("null", "None")
-        };
-        match self.to_flat_thresholds() {
-            Some(_) => {
-                let ordered: serde_json::Map<String, serde_json::Value> = self
-                    .rules
-                    .iter()
-                    .filter_map(|r| Some((r.metric.clone(), serde_json::Number::from_f64(r.threshold?)?.into())))
-                    .collect();
-                format!(
-                    "# Promotion thresholds (exported from Podium)\nTHRESHOLDS = {}\n",
-                    literal(&serde_json::Value::Object(ordered))
-                )
-            }
-            None => format!(
-                "# Podium policy (exported). It uses more than the seed's flat THRESHOLDS can say\n\
-                 # (direction, change vs champion, missing-metric mode or alias names): evaluate it\n\
-                 # with `podium::policy::decide`, or port these fields to MetricThreshold.\n\
-                 PODIUM_POLICY = {}\n",
-                literal(&self.to_value())
-            ),
-        }
     }
 }

@@ -1,0 +1,227 @@
+//! The audit trail: one record per applied alias move, written to MLflow as a model-version tag
+//! (`podium.audit.<ms>.<nonce>`) on the version that received the alias — or, for a removal,
+//! the version that lost it. Each record is its own tag: two promoters never overwrite each
+//! other's records, and any MLflow client (or MLflow's UI) can read them.
+
+use serde::{Deserialize, Serialize};
+
+use super::metrics::MetricSet;
+use super::plan::AliasMove;
+use super::rules::Policy;
+
+/// Every audit tag's key starts with this.
+pub const AUDIT_TAG_PREFIX: &str = "podium.audit.";
+
+/// The largest record written, in characters: the tag value bound that holds on every
+/// database MLflow supports (PostgreSQL and MySQL stores cap tag values at 5 000).
+pub const RECORD_LIMIT: usize = 5_000;
+
+/// This build writes records in this format.
+pub const RECORD_FORMAT: u32 = 1;
+
+/// Why a move was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveKind {
+    /// From a policy decision on the review screen.
+    Promotion,
+    /// Undoing an earlier recorded move.
+    Rollback,
+    /// A reviewer's own alias action (set or remove).
+    Manual,
+    /// Undoing the first part of a promotion whose later part failed.
+    Restore,
+}
+
+impl MoveKind {
+    /// The word shown in the history.
+    pub fn label(self) -> &'static str {
+        match self {
+            MoveKind::Promotion => "promotion",
+            MoveKind::Rollback => "rollback",
+            MoveKind::Manual => "manual",
+            MoveKind::Restore => "restore",
+        }
+    }
+}
+
+/// Where the policy of a decision came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicySource {
+    /// The model's saved `podium.policy` tag.
+    Saved,
+    /// The seed's defaults: no policy is saved on the model.
+    Defaults,
+    /// An unsaved what-if.
+    WhatIf,
+}
+
+/// The policy a promotion was decided under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyUsed {
+    /// The policy document, compact JSON.
+    pub json: String,
+    /// FNV-1a 64 of `json`, hex: the same policy always has the same hash.
+    pub hash: String,
+    /// Saved on the model, the defaults, or a what-if.
+    pub source: PolicySource,
+}
+
+impl PolicyUsed {
+    /// `policy`, from `source`.
+    pub fn new(policy: &Policy, source: PolicySource) -> PolicyUsed {
+        let json = policy.to_json();
+        PolicyUsed {
+            hash: fnv1a_hex(&json),
+            json,
+            source,
+        }
+    }
+}
+
+/// One applied alias move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// [`RECORD_FORMAT`].
+    pub format: u32,
+    /// Why.
+    pub kind: MoveKind,
+    /// The alias moved.
+    pub alias: String,
+    /// The version that held it (none: it was unset).
+    pub from: Option<String>,
+    /// The version that received it (none: it was removed).
+    pub to: Option<String>,
+    /// When it was applied, in milliseconds since the epoch.
+    pub at: i64,
+    /// The MLflow user who applied it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The decision or reason in words (the plan line, "rollback of …").
+    pub summary: String,
+    /// The policy, for a promotion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyUsed>,
+    /// The candidate's metrics the decision used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_metrics: Option<MetricSet>,
+    /// The champion compared against, and its metrics the decision used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub champion: Option<String>,
+    /// The champion's metrics the decision used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub champion_metrics: Option<MetricSet>,
+    /// For a rollback or restore, the tag key of the record it undoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
+}
+
+/// A record too large for a tag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the audit record would be {chars} characters, over MLflow's safe tag limit of {limit}: the \
+     policy is too large to record. Nothing was written; use a smaller policy (fewer rules, \
+     shorter names)."
+)]
+pub struct RecordTooLarge {
+    /// The record's size.
+    pub chars: usize,
+    /// [`RECORD_LIMIT`].
+    pub limit: usize,
+}
+
+impl AuditRecord {
+    /// The tag value: compact JSON, refused over [`RECORD_LIMIT`] characters.
+    pub fn to_tag_value(&self) -> Result<String, RecordTooLarge> {
+        let value = serde_json::to_value(self).unwrap_or_default().to_string();
+        let chars = value.chars().count();
+        if chars > RECORD_LIMIT {
+            return Err(RecordTooLarge {
+                chars,
+                limit: RECORD_LIMIT,
+            });
+        }
+        Ok(value)
+    }
+
+    /// The tag key: time first, so keys sort by time; `nonce` (random) keeps two records of
+    /// the same millisecond apart.
+    pub fn tag_key(&self, nonce: u32) -> String {
+        format!("{AUDIT_TAG_PREFIX}{:013}.{nonce:08x}", self.at.max(0))
+    }
+
+    /// The version the record is kept on: the one that received the alias, or lost it.
+    pub fn version(&self) -> Option<&str> {
+        self.to.as_deref().or(self.from.as_deref())
+    }
+
+    /// The move it records.
+    pub fn change(&self) -> AliasMove {
+        AliasMove {
+            alias: self.alias.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+}
+
+/// The metrics of `set` that `policy`'s rules and key metrics read (under the key found).
+pub fn used_metrics(policy: &Policy, set: &MetricSet) -> MetricSet {
+    let names = policy
+        .rules
+        .iter()
+        .map(|r| &r.metric)
+        .chain(&policy.champion_metrics);
+    let mut used = MetricSet::new();
+    for name in names {
+        if let Some((key, value)) = set.lookup(name, &policy.metric_aliases) {
+            used.insert(key, value);
+        }
+    }
+    used
+}
+
+/// One entry of a model's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// The tag key.
+    pub key: String,
+    /// The version whose tag it is.
+    pub version: String,
+    /// The record, or why it could not be read (shown, never dropped).
+    pub record: Result<AuditRecord, String>,
+}
+
+impl HistoryEntry {
+    fn at(&self) -> i64 {
+        self.record.as_ref().map_or(i64::MIN, |r| r.at)
+    }
+}
+
+/// Every audit record among `tags` — (version, tag key, tag value) — newest first.
+pub fn history<'a>(
+    tags: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+) -> Vec<HistoryEntry> {
+    let mut entries: Vec<HistoryEntry> = tags
+        .into_iter()
+        .filter(|(_, key, _)| key.starts_with(AUDIT_TAG_PREFIX))
+        .map(|(version, key, value)| HistoryEntry {
+            key: key.to_owned(),
+            version: version.to_owned(),
+            record: serde_json::from_str(value).map_err(|e| e.to_string()),
+        })
+        .collect();
+    entries.sort_by(|a, b| b.at().cmp(&a.at()).then_with(|| b.key.cmp(&a.key)));
+    entries
+}
+
+/// FNV-1a, 64 bits, as 16 hex digits: a short stable fingerprint (not a security hash).
+pub fn fnv1a_hex(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

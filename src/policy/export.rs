@@ -1,0 +1,111 @@
+//! Exporting a policy: the JSON document, the seed's `THRESHOLDS` dict, or Python.
+
+use super::rules::Policy;
+
+/// The forms a policy can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportFormat {
+    /// The policy document (JSON), as saved in the `podium.policy` tag.
+    #[default]
+    Json,
+    /// The seed's flat `THRESHOLDS` dict (JSON), when the policy fits in it.
+    Thresholds,
+    /// A Python snippet for the team's pipeline.
+    Python,
+}
+
+impl ExportFormat {
+    /// Every format, in the order a menu lists them.
+    pub const ALL: [ExportFormat; 3] = [
+        ExportFormat::Json,
+        ExportFormat::Thresholds,
+        ExportFormat::Python,
+    ];
+
+    /// A short stable name (a menu option's value).
+    pub fn key(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Thresholds => "thresholds",
+            ExportFormat::Python => "python",
+        }
+    }
+
+    /// The format named `key` (see [`ExportFormat::key`]).
+    pub fn from_key(key: &str) -> Option<ExportFormat> {
+        ExportFormat::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// What a person calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "Policy JSON",
+            ExportFormat::Thresholds => "The seed's THRESHOLDS dict",
+            ExportFormat::Python => "Python snippet for the pipeline",
+        }
+    }
+
+    /// `policy` in this format; for a policy the flat dict cannot express, says so instead.
+    pub fn render(self, policy: &Policy) -> String {
+        match self {
+            ExportFormat::Json => policy.to_pretty_json(),
+            ExportFormat::Thresholds => policy.to_flat_json().unwrap_or_else(|| {
+                "This policy uses more than the seed's THRESHOLDS dict can say \
+                 (direction, change vs champion, missing-metric mode or alias names): \
+                 export it as JSON or Python instead."
+                    .to_owned()
+            }),
+            ExportFormat::Python => policy.to_python(),
+        }
+    }
+}
+
+impl Policy {
+    /// The seed's flat `THRESHOLDS` dict as JSON, when the policy fits in it.
+    pub fn to_flat_json(&self) -> Option<String> {
+        let flat = self.to_flat_thresholds()?;
+        // Keep the policy's rule order, which the flat map (sorted) would lose.
+        let ordered: serde_json::Map<String, serde_json::Value> = self
+            .rules
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.metric.clone(),
+                    serde_json::Number::from_f64(flat[&r.metric])?.into(),
+                ))
+            })
+            .collect();
+        serde_json::to_string_pretty(&ordered).ok()
+    }
+
+    /// A ready-to-paste Python snippet: the seed's `THRESHOLDS`, or the full policy document
+    /// with a note when the policy uses more than the seed's flat form can say.
+    pub fn to_python(&self) -> String {
+        let literal = |v: &serde_json::Value| -> String {
+            let text = serde_json::to_string_pretty(v).unwrap_or_default();
+            text.replace("true", "True")
+                .replace("false", "False")
+                .replace("null", "None")
+        };
+        match self.to_flat_thresholds() {
+            Some(_) => {
+                let ordered: serde_json::Map<String, serde_json::Value> = self
+                    .rules
+                    .iter()
+                    .filter_map(|r| Some((r.metric.clone(), serde_json::Number::from_f64(r.threshold?)?.into())))
+                    .collect();
+                format!(
+                    "# Promotion thresholds (exported from Podium)\nTHRESHOLDS = {}\n",
+                    literal(&serde_json::Value::Object(ordered))
+                )
+            }
+            None => format!(
+                "# Podium policy (exported). It uses more than the seed's flat THRESHOLDS can say\n\
+                 # (direction, change vs champion, missing-metric mode or alias names): evaluate it\n\
+                 # with `podium::policy::decide`, or port these fields to MetricThreshold.\n\
+                 PODIUM_POLICY = {}\n",
+                literal(&self.to_value())
+            ),
+        }
+    }
+}
