@@ -129,6 +129,33 @@ impl Client {
         }
     }
 
+    /// The same client, with no abort signal: for writes, which must not be cut off half-way
+    /// when the page that started them goes away.
+    pub fn detached(&self) -> Client {
+        Client {
+            signal: None,
+            ..self.clone()
+        }
+    }
+
+    /// The user name MLflow's basic-auth app knows this client as (`users/current`); `None`
+    /// when the server runs without it (it answers 404 there).
+    pub async fn current_user(&self) -> Result<Option<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct User {
+            username: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct CurrentUser {
+            user: User,
+        }
+        match self.get::<CurrentUser>("users/current", &[]).await {
+            Ok(current) => Ok(Some(current.user.username)),
+            Err(e) if e.status() == Some(404) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// HTTP requests sent so far by this client and its clones (retries included).
     pub fn request_count(&self) -> u32 {
         self.requests.load(Ordering::Relaxed)

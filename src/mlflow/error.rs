@@ -114,6 +114,17 @@ impl ApiError {
         }
     }
 
+    /// Whether a write that failed this way may still have happened: the request may have
+    /// reached MLflow and only the answer was lost (no answer, a gateway error, cancelled).
+    /// After such an error, re-read MLflow before saying what happened.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            ApiError::Http { status, .. } => matches!(status, 502 | 504),
+            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Aborted => true,
+            ApiError::Decode { .. } | ApiError::PermissionDenied { .. } => false,
+        }
+    }
+
     /// Whether repeating the same idempotent request may succeed.
     pub fn is_transient(&self) -> bool {
         match self {

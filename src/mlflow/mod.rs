@@ -12,8 +12,12 @@ mod review;
 mod run;
 
 #[cfg(target_arch = "wasm32")]
+mod apply;
+#[cfg(target_arch = "wasm32")]
 mod client;
 
+#[cfg(target_arch = "wasm32")]
+pub use apply::{AliasWrite, ApplyReport, Seen, Step, Stop};
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, Credentials, Progress};
 pub use error::{ApiError, ErrorBody};

@@ -1,5 +1,7 @@
 //! `registered-models/*`: models, their aliases and tags.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::model_version::ModelVersion;
@@ -55,6 +57,15 @@ impl RegisteredModel {
             .iter()
             .filter_map(|v| v.version.parse().ok())
             .max()
+    }
+
+    /// Alias → version number.
+    pub fn alias_map(&self) -> BTreeMap<String, String> {
+        let mut map = BTreeMap::new();
+        for a in &self.aliases {
+            map.insert(a.alias.clone(), a.version.clone());
+        }
+        map
     }
 
     /// The value of tag `key`.

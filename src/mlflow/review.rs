@@ -139,11 +139,7 @@ impl ReviewData {
 
     /// Alias → version number, as the registry has them now.
     pub fn aliases(&self) -> BTreeMap<String, String> {
-        let mut map = BTreeMap::new();
-        for a in &self.model.aliases {
-            map.insert(a.alias.clone(), a.version.clone());
-        }
-        map
+        self.model.alias_map()
     }
 
     /// The index of the version holding `alias`.
