@@ -1,26 +1,26 @@
 //! Leptos components: one file per screen or widget.
 
 mod alias_chips;
-mod charts;
-mod editor;
+mod debounce;
 mod error_panel;
 mod models;
 mod review;
 mod route;
 mod settings;
-mod share;
+mod verdict;
 
 use leptos::prelude::*;
 
 pub use alias_chips::AliasChips;
-pub use charts::MetricCharts;
-pub use editor::{DraftProblems, PolicyDraft, PolicyEditor, RuleDraft};
+pub use debounce::debounced;
 pub use error_panel::ErrorPanel;
 pub use models::{ModelTable, ModelsScreen};
-pub use review::{ReviewPanel, ReviewScreen};
+pub use review::{
+    provide_review, use_review, InEffect, Notice, Origin, Reload, ReviewPanel, ReviewScreen,
+    ReviewState, SHOWN_STEP,
+};
 pub use route::{navigate, provide_router, use_route, Link, Route};
 pub use settings::{AuthMode, Connection, Settings, SESSION_KEY};
-pub use share::SharePanel;
 
 use crate::mlflow::Client;
 

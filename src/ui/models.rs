@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{use_scoped_client, AliasChips, ErrorPanel, Link, Route};
+use super::{debounced, use_scoped_client, AliasChips, ErrorPanel, Link, Route};
 use crate::mlflow::{RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse};
 
 /// Models per page.
@@ -20,12 +20,8 @@ pub fn ModelsScreen() -> impl IntoView {
         async move { client.search_registered_models(&request).await }
     });
     // Searching as you type, a quarter second after the last key.
-    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
-        let timeout = gloo_timers::callback::Timeout::new(250, move || set_query.set(text));
-        pending.set_value(Some(timeout));
-    };
+    let search = debounced(250, move |text: String| set_query.set(text));
+    let on_input = move |ev| search(event_target_value(&ev));
     view! {
         <section class="models" aria-labelledby="models-heading">
             <h2 id="models-heading">"Registered models"</h2>

@@ -1,0 +1,191 @@
+//! The decision for the candidate: the plan in words, every check, the champion comparison.
+//!
+//! Each part reads its own memo of the decision, so a threshold edit redraws the checks and
+//! leaves the comparison (which thresholds do not change) alone.
+
+use leptos::prelude::*;
+
+use super::state::use_review;
+use super::table::signed;
+use crate::policy::{
+    number, summary, ChampionComparison, Check, CheckKind, MetricOutcome, Verdict,
+};
+use crate::ui::verdict::look;
+
+/// The decision panel.
+#[component]
+pub fn DecisionPanel() -> impl IntoView {
+    let state = use_review();
+    let data = state.data();
+    if data.versions.is_empty() {
+        return view! {
+            <section class="decision">
+                <p>"This model has no versions."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let version = Memo::new(move |_| {
+        let row = state.candidate().get();
+        state.data().versions[row].version.version.clone()
+    });
+    let plan = Memo::new(move |_| {
+        let aliases = state.data().aliases();
+        let version = version.get();
+        state.decision().with(|d| {
+            let d = d.as_ref()?;
+            Some(
+                state
+                    .in_effect()
+                    .with(|e| summary(&e.policy, d, &version, &aliases)),
+            )
+        })
+    });
+    let tally = Memo::new(move |_| {
+        state.decision().with(|d| {
+            d.as_ref().map(|d| {
+                let passed = d
+                    .checks
+                    .iter()
+                    .filter(|c| c.verdict == Verdict::Pass)
+                    .count();
+                let rules = state.in_effect().with(|e| e.policy.rules.len());
+                (
+                    d.passes,
+                    passed,
+                    d.failures().count(),
+                    d.rules_checked,
+                    rules,
+                )
+            })
+        })
+    });
+    let checks = Memo::new(move |_| {
+        state
+            .decision()
+            .with(|d| d.as_ref().map(|d| d.checks.clone()).unwrap_or_default())
+    });
+    let comparison = Memo::new(move |_| {
+        state
+            .decision()
+            .with(|d| d.as_ref()?.champion_comparison.clone())
+    });
+    let warnings = Memo::new(move |_| {
+        state
+            .decision()
+            .with(|d| d.as_ref().map(|d| d.warnings.clone()).unwrap_or_default())
+    });
+    view! {
+        <section class="decision" aria-labelledby="decision-heading">
+            <h2 id="decision-heading">{move || format!("Decision for v{}", version.get())}</h2>
+            <p class="plan" data-testid="plan" aria-live="polite">{move || plan.get()}</p>
+            <super::promote::PromoteBar />
+            <super::promote::ReportPanel />
+            <p>
+                {move || {
+                    tally
+                        .get()
+                        .map(|(passes, passed, failed, checked, rules)| {
+                            let verdict = if passes { "Passes the policy" } else { "Fails the policy" };
+                            format!(
+                                "{verdict}: {passed} checks passed, {failed} failed; {checked} of {rules} rules checked."
+                            )
+                        })
+                }}
+            </p>
+            <CheckList checks />
+            <h3>"Against the champion"</h3>
+            <ComparisonTable comparison />
+            <ul class="warnings">
+                {move || warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// Every check of every rule, with its verdict, reason and margin.
+#[component]
+fn CheckList(
+    /// The candidate's checks.
+    #[prop(into)]
+    checks: Signal<Vec<Check>>,
+) -> impl IntoView {
+    let item = |c: Check| {
+        let kind = match c.kind {
+            CheckKind::Threshold => "",
+            CheckKind::AbsoluteChange => " (gain over champion)",
+            CheckKind::RelativeChange => " (relative gain over champion)",
+        };
+        let look = look(c.verdict);
+        view! {
+            <li class=look.class>
+                <span class="mark">{format!("{} {}", look.mark, look.word)}</span>
+                " "
+                {c.reason}
+                {kind}
+                {c.margin.map(|m| format!(" ({})", signed(m)))}
+            </li>
+        }
+    };
+    view! { <ul class="checks">{move || checks.get().into_iter().map(item).collect_view()}</ul> }
+}
+
+/// The candidate against the current champion, key metric by key metric, and the majority.
+#[component]
+fn ComparisonTable(
+    /// The comparison; `None` when there is no champion yet.
+    #[prop(into)]
+    comparison: Signal<Option<ChampionComparison>>,
+) -> impl IntoView {
+    move || {
+        let Some(cmp) = comparison.get() else {
+            return view! { <p>"No current champion: a passing candidate becomes the first."</p> }
+                .into_any();
+        };
+        let show = |v: Option<f64>| v.map(number::display).unwrap_or_else(|| "—".to_owned());
+        let rows = cmp
+            .metrics
+            .iter()
+            .map(|m| {
+                let outcome = match m.outcome {
+                    MetricOutcome::CandidateWins => "candidate wins",
+                    MetricOutcome::ChampionWins => "champion wins",
+                    MetricOutcome::Tie => "tie",
+                    MetricOutcome::Skipped => "skipped (missing)",
+                };
+                view! {
+                    <tr>
+                        <th scope="row">{m.metric.clone()}</th>
+                        <td>{show(m.candidate)}</td>
+                        <td>{show(m.champion)}</td>
+                        <td>{outcome}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let (wins, losses) = (cmp.tally.candidate_wins, cmp.tally.champion_wins);
+        let majority = if cmp.candidate_better {
+            format!("Candidate wins the majority ({wins} to {losses}).")
+        } else {
+            format!("Champion keeps it ({wins} to {losses}; a tie keeps the champion).")
+        };
+        view! {
+            <div class="table-scroll">
+            <table class="comparison" aria-label="Candidate against the champion">
+                <thead>
+                    <tr>
+                        <th scope="col">"Key metric"</th>
+                        <th scope="col">"Candidate"</th>
+                        <th scope="col">"Champion"</th>
+                        <th scope="col">"Result"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            </div>
+            <p>{majority}</p>
+        }
+        .into_any()
+    }
+}

@@ -1,0 +1,161 @@
+//! The model review screen: every version's verdict under the (edited) policy, the decision for
+//! one candidate, and the alias plan. Every verdict here comes from `policy::`.
+//!
+//! - `state.rs` — `ReviewState`: the screen's signals and memos, changed through named methods.
+//! - `status.rs` — saved policy or what-if; save, reset.
+//! - `editor.rs` — the threshold editor.
+//! - `table.rs` — the versions table; pick the candidate.
+//! - `decision.rs` — the candidate's checks, champion comparison and plan.
+//! - `charts.rs` — a chart per rule with a draggable threshold line.
+//! - `share.rs` — link, export, import.
+//! - `promote.rs` — apply the plan: confirm, write, report; retry or restore.
+//! - `history.rs` — recorded alias moves, rollback, set or remove an alias.
+
+mod charts;
+mod decision;
+mod editor;
+mod history;
+mod promote;
+mod share;
+mod state;
+mod status;
+mod table;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+pub use state::{
+    provide_review, use_review, InEffect, Notice, Origin, Reload, ReviewState, SHOWN_STEP,
+};
+
+use super::debounce::debounced;
+use super::route::{replace_url, Link, Route};
+use super::{use_client, use_scoped_client, AliasChips, ErrorPanel};
+use crate::mlflow::{Client, Progress, ReviewData};
+
+/// Loads model `name` and shows its review.
+#[component]
+pub fn ReviewScreen(
+    /// The registered model's name (a new name is a new screen: the router remounts it).
+    name: String,
+    /// A shared what-if policy (JSON) from the URL.
+    shared_policy: Option<String>,
+) -> impl IntoView {
+    let client = use_scoped_client();
+    let reload = Reload::new();
+    let (progress, set_progress) = signal(None::<Progress>);
+    // Keyed on the client (a new connection reloads) and on `reload` (after a write, or when
+    // MLflow changed under the screen). While it reloads, the last review stays on screen.
+    let data = LocalResource::new({
+        let name = name.clone();
+        move || {
+            let client = client.get();
+            let _ = reload.generation();
+            let name = name.clone();
+            async move {
+                let review = client
+                    .load_review(&name, None, move |p| set_progress.set(Some(p)))
+                    .await?;
+                // Writes go to the server this data came from, and are never cut off half-way.
+                Ok::<_, crate::mlflow::ApiError>((Arc::new(review), client.detached()))
+            }
+        }
+    });
+    let loading = move || match progress.get() {
+        Some(Progress { loaded, total }) => {
+            format!("Loading evaluations… {loaded} of {total} versions")
+        }
+        None => "Loading the model…".to_owned(),
+    };
+    view! {
+        <p class="breadcrumb">
+            <Link route=Route::Models>"← All models"</Link>
+        </p>
+        {move || match data.get() {
+            None => view! { <p role="status">{loading}</p> }.into_any(),
+            Some(Ok((review, client))) => {
+                let (what_if, notice) = reload.take_carry();
+                let shared = what_if.or_else(|| shared_policy.clone());
+                let (client, reload) = (Some(client), Some(reload));
+                view! { <ReviewPanel review shared client reload notice /> }.into_any()
+            }
+            Some(Err(error)) => {
+                let title = format!("Could not load model {name}");
+                view! { <ErrorPanel title error /> }.into_any()
+            }
+        }}
+    }
+}
+
+/// The review of loaded data: the layout of the screen's parts around one `ReviewState`.
+#[component]
+pub fn ReviewPanel(
+    /// The model's versions, aliases and evidence.
+    review: Arc<ReviewData>,
+    /// A shared what-if policy (JSON), e.g. from a link.
+    shared: Option<String>,
+    /// The client the data was loaded with (default: the app's client): writes go there.
+    #[prop(default = None)]
+    client: Option<Client>,
+    /// Reloads the screen's data (absent when mounted on fixed data, as in tests).
+    #[prop(default = None)]
+    reload: Option<Reload>,
+    /// What the last reload has to say (an apply's outcome).
+    #[prop(default = None)]
+    notice: Option<Notice>,
+) -> impl IntoView {
+    let client = client.unwrap_or_else(|| use_client().get_untracked().detached());
+    let state = provide_review(ReviewState::new(
+        review.clone(),
+        shared.as_deref(),
+        client.clone(),
+        reload,
+    ));
+    // Who the writes are made as, when MLflow's basic-auth app says.
+    leptos::task::spawn_local(async move {
+        if let Ok(user) = client.current_user().await {
+            state.set_user(user);
+        }
+    });
+    // The address bar follows the what-if a quarter second after the last change: browsers
+    // throttle history updates (Chromium: 200 in 10 s) and a drag changes it on every move.
+    let follow = debounced(250, |href: String| replace_url(&href));
+    Effect::new(move |_| follow(state.link().get()));
+    let notices = state
+        .notices()
+        .into_iter()
+        .map(|w| view! { <p class="warning" role="alert">{w}</p> })
+        .collect_view();
+    let outcome = notice.map(|n| {
+        let class = if n.ok {
+            "outcome ok"
+        } else {
+            "outcome warning"
+        };
+        view! { <p class=class role="status">{n.text}</p> }
+    });
+    view! {
+        <header class="review-header">
+            <h2>{review.model.name.clone()}</h2>
+            <AliasChips aliases=review.model.aliases.clone() />
+            <p class="description">{review.model.description.clone().unwrap_or_default()}</p>
+        </header>
+        {outcome}
+        {notices}
+        <status::PolicyStatus />
+        <div class="review-layout">
+            <div class="review-side">
+                <editor::PolicyEditor />
+                <share::SharePanel />
+            </div>
+            <div class="review-main">
+                <table::VersionsTable />
+                <decision::DecisionPanel />
+                <charts::MetricCharts />
+                <history::HistoryPanel />
+            </div>
+        </div>
+        <promote::ConfirmDialog />
+    }
+}

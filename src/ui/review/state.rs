@@ -1,0 +1,538 @@
+//! The review screen's state: one `Copy` handle over its signals and memos, built once from
+//! the loaded data, the saved policy and a shared link, and provided through context.
+//!
+//! Children read what they need through the accessors (read-only memos and signals) and change
+//! things only through the named methods below; every writer addresses a rule by its `RuleId`.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::promote::Pending;
+use crate::mlflow::{ApplyReport, Client, ReviewData, POLICY_TAG};
+use crate::policy::{
+    decide, preview, Decision, MetricAliases, MetricTable, MissingMetric, NumberField, Policy,
+    PolicyDraft, Preview, Problem, RuleId,
+};
+use crate::ui::route::Route;
+
+/// Versions drawn at first, and added by "Show more".
+pub const SHOWN_STEP: usize = 25;
+
+/// The policy the preview uses — the draft's when it is valid, else the last valid one — and
+/// the draft row each of its rules came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InEffect {
+    /// The policy.
+    pub policy: Policy,
+    /// `rules[i]` came from draft row `rule_ids[i]`.
+    pub rule_ids: Vec<RuleId>,
+}
+
+impl InEffect {
+    /// The position of row `id`'s rule in the policy.
+    pub fn index_of(&self, id: RuleId) -> Option<usize> {
+        self.rule_ids.iter().position(|r| *r == id)
+    }
+}
+
+/// Where the screen's first policy came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The model's saved `podium.policy` tag.
+    Saved,
+    /// The seed's defaults: the model has no saved policy (or an invalid one).
+    Defaults,
+    /// A shared link's `?policy=`.
+    Link,
+}
+
+/// Every signal and memo of one model's review. `Copy`: pass it, or one piece of it, anywhere.
+#[derive(Clone, Copy)]
+pub struct ReviewState {
+    data: StoredValue<Arc<ReviewData>>,
+    table: StoredValue<Arc<MetricTable>>,
+    notices: StoredValue<Vec<String>>,
+    origin: Origin,
+    draft: RwSignal<PolicyDraft>,
+    saved: RwSignal<Policy>,
+    checked: Memo<Result<Policy, Vec<Problem>>>,
+    in_effect: Memo<InEffect>,
+    candidate: RwSignal<usize>,
+    shown: RwSignal<usize>,
+    champion_row: Memo<Option<usize>>,
+    verdicts: Memo<Preview>,
+    decision: Memo<Option<Decision>>,
+    ranges: Memo<Vec<(RuleId, (f64, f64))>>,
+    link: Memo<String>,
+    client: StoredValue<Client>,
+    reload: StoredValue<Option<Reload>>,
+    saved_tag: RwSignal<Option<String>>,
+    user: RwSignal<Option<String>>,
+    pending: RwSignal<Option<Pending>>,
+    busy: RwSignal<bool>,
+    report: RwSignal<Option<(Pending, ApplyReport)>>,
+}
+
+/// Reloading the review from MLflow (after a write, or when MLflow changed under the screen),
+/// keeping the reviewer's what-if and a message for the fresh screen. Provided by the screen
+/// that loads the data.
+#[derive(Clone, Copy)]
+pub struct Reload {
+    generation: RwSignal<u32>,
+    carry: StoredValue<(Option<String>, Option<Notice>)>,
+}
+
+/// A message for the fresh screen after a reload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Good news (applied) rather than a warning (nothing written).
+    pub ok: bool,
+    /// The message.
+    pub text: String,
+}
+
+impl Reload {
+    /// A reloader; `generation` keys the screen's data resource.
+    pub fn new() -> Reload {
+        Reload {
+            generation: RwSignal::new(0),
+            carry: StoredValue::new((None, None)),
+        }
+    }
+
+    /// Read by the data resource: a new generation loads again.
+    pub fn generation(&self) -> u32 {
+        self.generation.get()
+    }
+
+    /// Loads again; the fresh screen starts from `what_if` (if any) and shows `notice`.
+    pub fn reload(&self, what_if: Option<String>, notice: Option<Notice>) {
+        self.carry.set_value((what_if, notice));
+        self.generation.update(|g| *g += 1);
+    }
+
+    /// What the last reload carried (once).
+    pub fn take_carry(&self) -> (Option<String>, Option<Notice>) {
+        let mut carried = (None, None);
+        self.carry.update_value(|c| carried = std::mem::take(c));
+        carried
+    }
+}
+
+impl Default for Reload {
+    fn default() -> Self {
+        Reload::new()
+    }
+}
+
+/// The saved policy in the model's `podium.policy` tag, else the seed's defaults (with a
+/// notice when the tag is there but invalid).
+fn saved_policy(review: &ReviewData) -> (Policy, Option<String>) {
+    match review.model.tag(POLICY_TAG) {
+        None => (Policy::default(), None),
+        Some(json) => match Policy::from_json(json) {
+            Ok(p) => (p, None),
+            Err(e) => (
+                Policy::default(),
+                Some(format!(
+                    "The saved policy tag is invalid and was not used: {e}"
+                )),
+            ),
+        },
+    }
+}
+
+impl ReviewState {
+    /// The state for `review`, starting from the shared link's policy (`shared`) if it is
+    /// valid, else the saved one. Call inside the component that owns the screen.
+    pub fn new(
+        review: Arc<ReviewData>,
+        shared: Option<&str>,
+        client: Client,
+        reload: Option<Reload>,
+    ) -> ReviewState {
+        let (saved, saved_notice) = saved_policy(&review);
+        let mut origin = if saved_notice.is_none() && review.model.tag(POLICY_TAG).is_some() {
+            Origin::Saved
+        } else {
+            Origin::Defaults
+        };
+        let mut start = saved.clone();
+        let mut notices: Vec<String> = saved_notice.into_iter().collect();
+        match shared.map(Policy::from_json) {
+            Some(Ok(p)) => {
+                start = p;
+                origin = Origin::Link;
+            }
+            Some(Err(e)) => notices.push(format!(
+                "The policy in the link is invalid and was ignored: {e}"
+            )),
+            None => {}
+        }
+
+        let draft = RwSignal::new(PolicyDraft::from_policy(&start));
+        let saved = RwSignal::new(saved);
+        let checked = Memo::new(move |_| draft.with(PolicyDraft::to_policy));
+        // The preview keeps the last valid policy while an edit is invalid. The ids are read
+        // from the draft itself: a reset to an equal policy gives the rows new ids.
+        let in_effect = Memo::new(move |last: Option<&InEffect>| match checked.get() {
+            Ok(policy) => InEffect {
+                policy,
+                rule_ids: draft.with(PolicyDraft::rule_ids),
+            },
+            Err(_) => last.cloned().unwrap_or_else(|| InEffect {
+                rule_ids: (0..start.rules.len() as u32).map(RuleId).collect(),
+                policy: start.clone(),
+            }),
+        });
+
+        // Keys are interned once per load; an edit only re-runs the preview.
+        let table = Arc::new(review.metric_table());
+        let champion_row = {
+            let review = review.clone();
+            Memo::new(move |_| {
+                in_effect.with(|e| review.index_of_alias(&e.policy.aliases.champion))
+            })
+        };
+        let verdicts = {
+            let table = table.clone();
+            Memo::new(move |_| in_effect.with(|e| preview(&e.policy, &table, champion_row.get())))
+        };
+        let candidate = RwSignal::new(0usize);
+        // Only the newest versions are drawn at first: every version is decided on each edit,
+        // but drawing a thousand rows and chart points takes most of a second.
+        let shown = RwSignal::new(review.versions.len().min(SHOWN_STEP));
+        let decision = {
+            let review = review.clone();
+            Memo::new(move |_| {
+                let versions = &review.versions;
+                let candidate = versions.get(candidate.get())?;
+                let champion = champion_row.get().map(|i| versions[i].metric_set());
+                Some(
+                    in_effect
+                        .with(|e| decide(&e.policy, &candidate.metric_set(), champion.as_ref())),
+                )
+            })
+        };
+        // The observed range of each rule's metric (for sliders) depends on the rules' metrics
+        // and the aliases only: a threshold edit leaves `measured` equal, so no range is redone.
+        let measured = Memo::new(move |_| {
+            in_effect.with(|e| {
+                let metrics: Vec<(RuleId, String)> = e
+                    .rule_ids
+                    .iter()
+                    .zip(&e.policy.rules)
+                    .map(|(id, r)| (*id, r.metric.clone()))
+                    .collect();
+                (metrics, e.policy.metric_aliases.clone())
+            })
+        });
+        let ranges = {
+            let table = table.clone();
+            Memo::new(move |_| {
+                measured.with(
+                    |(metrics, aliases): &(Vec<(RuleId, String)>, MetricAliases)| {
+                        metrics
+                            .iter()
+                            .filter_map(|(id, m)| Some((*id, table.range(m, aliases)?)))
+                            .collect()
+                    },
+                )
+            })
+        };
+        // A link reproduces the preview: the model, and the policy when it is not the saved one.
+        let link = {
+            let name = review.model.name.clone();
+            Memo::new(move |_| {
+                let policy = in_effect
+                    .with(|e| saved.with(|s| (e.policy != *s).then(|| e.policy.to_json())));
+                Route::Model {
+                    name: name.clone(),
+                    policy,
+                }
+                .href()
+            })
+        };
+        let saved_tag = RwSignal::new(review.model.tag(POLICY_TAG).map(str::to_owned));
+        let user = RwSignal::new(None);
+        let pending = RwSignal::new(None);
+        let busy = RwSignal::new(false);
+        let report = RwSignal::new(None);
+        ReviewState {
+            data: StoredValue::new(review),
+            table: StoredValue::new(table),
+            notices: StoredValue::new(notices),
+            origin,
+            draft,
+            saved,
+            checked,
+            in_effect,
+            candidate,
+            shown,
+            champion_row,
+            verdicts,
+            decision,
+            ranges,
+            link,
+            client: StoredValue::new(client),
+            reload: StoredValue::new(reload),
+            saved_tag,
+            user,
+            pending,
+            busy,
+            report,
+        }
+    }
+
+    // Reads.
+
+    /// The loaded model, versions and evidence (fixed for the life of the screen).
+    pub fn data(&self) -> Arc<ReviewData> {
+        self.data.get_value()
+    }
+
+    /// Every version's metrics as one table.
+    pub fn table(&self) -> Arc<MetricTable> {
+        self.table.get_value()
+    }
+
+    /// Warnings about where the policy came from (an invalid saved tag or link).
+    pub fn notices(&self) -> Vec<String> {
+        self.notices.get_value()
+    }
+
+    /// Where the screen's first policy came from.
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// The editor's text, valid or not.
+    pub fn draft(&self) -> ReadSignal<PolicyDraft> {
+        self.draft.read_only()
+    }
+
+    /// The draft as a policy, or every problem with it.
+    pub fn checked(&self) -> Memo<Result<Policy, Vec<Problem>>> {
+        self.checked
+    }
+
+    /// Whether the draft has problems (the preview then keeps the last valid policy).
+    pub fn is_invalid(&self) -> bool {
+        self.checked.with(Result::is_err)
+    }
+
+    /// The policy the preview uses, with the draft row of each rule.
+    pub fn in_effect(&self) -> Memo<InEffect> {
+        self.in_effect
+    }
+
+    /// The policy saved on the model (or the defaults).
+    pub fn saved(&self) -> ReadSignal<Policy> {
+        self.saved.read_only()
+    }
+
+    /// What the policy in effect changes from the saved one, one line per change.
+    pub fn differences(&self) -> Vec<String> {
+        self.in_effect
+            .with(|e| self.saved.with(|s| e.policy.differences(s)))
+    }
+
+    /// The candidate's row (versions are newest first).
+    pub fn candidate(&self) -> ReadSignal<usize> {
+        self.candidate.read_only()
+    }
+
+    /// How many of the newest versions are drawn.
+    pub fn shown(&self) -> ReadSignal<usize> {
+        self.shown.read_only()
+    }
+
+    /// The row of the version holding the policy's champion alias.
+    pub fn champion_row(&self) -> Memo<Option<usize>> {
+        self.champion_row
+    }
+
+    /// Every version decided under the policy in effect.
+    pub fn verdicts(&self) -> Memo<Preview> {
+        self.verdicts
+    }
+
+    /// The decision for the candidate (`None`: the model has no versions).
+    pub fn decision(&self) -> Memo<Option<Decision>> {
+        self.decision
+    }
+
+    /// The observed (min, max) of each rule's metric.
+    pub fn ranges(&self) -> Memo<Vec<(RuleId, (f64, f64))>> {
+        self.ranges
+    }
+
+    /// This preview's path and query.
+    pub fn link(&self) -> Memo<String> {
+        self.link
+    }
+
+    /// The client the data was loaded with: every write goes to that server, whatever the
+    /// settings say by the time of the click.
+    pub fn client(&self) -> Client {
+        self.client.get_value()
+    }
+
+    /// The model's `podium.policy` tag as last read or written.
+    pub fn saved_tag(&self) -> ReadSignal<Option<String>> {
+        self.saved_tag.read_only()
+    }
+
+    /// The MLflow user the writes are made as, when the server says (basic auth).
+    pub fn user(&self) -> ReadSignal<Option<String>> {
+        self.user.read_only()
+    }
+
+    /// Moves waiting for the reviewer's confirmation.
+    pub fn pending(&self) -> ReadSignal<Option<Pending>> {
+        self.pending.read_only()
+    }
+
+    /// Whether a write to MLflow is in flight (every write button is disabled meanwhile).
+    pub fn busy(&self) -> ReadSignal<bool> {
+        self.busy.read_only()
+    }
+
+    /// What the last apply did, with the moves it was asked to make.
+    pub fn report(&self) -> ReadSignal<Option<(Pending, ApplyReport)>> {
+        self.report.read_only()
+    }
+
+    // Writes: the only ways the screen changes.
+
+    /// Sets the text of a numeric field of rule `id`.
+    pub fn set_number(&self, id: RuleId, field: NumberField, text: String) {
+        self.draft.update(|d| {
+            d.set_number(id, field, &text);
+        });
+    }
+
+    /// Sets rule `id`'s threshold as typed.
+    pub fn set_threshold(&self, id: RuleId, text: String) {
+        self.set_number(id, NumberField::Threshold, text);
+    }
+
+    /// Sets rule `id`'s threshold from a slider or chart (rounded to 4 decimals).
+    pub fn set_threshold_value(&self, id: RuleId, value: f64) {
+        self.set_threshold(id, crate::policy::number::display(value));
+    }
+
+    /// Sets rule `id`'s direction.
+    pub fn set_direction(&self, id: RuleId, greater_is_better: bool) {
+        self.draft.update(|d| {
+            d.set_direction(id, greater_is_better);
+        });
+    }
+
+    /// Adds a rule for `metric` (invalid until it has a criterion).
+    pub fn add_rule(&self, metric: &str) {
+        self.draft.update(|d| {
+            d.add_rule(metric);
+        });
+    }
+
+    /// Removes rule `id`.
+    pub fn remove_rule(&self, id: RuleId) {
+        self.draft.update(|d| {
+            d.remove_rule(id);
+        });
+    }
+
+    /// Makes `metric` a champion key metric, or not.
+    pub fn set_key_metric(&self, metric: &str, on: bool) {
+        self.draft.update(|d| d.set_key_metric(metric, on));
+    }
+
+    /// Sets what a missing metric does.
+    pub fn set_missing_metric(&self, mode: MissingMetric) {
+        self.draft.update(|d| d.set_missing_metric(mode));
+    }
+
+    /// Replaces the what-if with an imported policy.
+    pub fn import(&self, policy: &Policy) {
+        self.draft.update(|d| d.replace(policy));
+    }
+
+    /// Goes back to the saved policy.
+    pub fn reset(&self) {
+        let saved = self.saved.get_untracked();
+        self.draft.update(|d| d.replace(&saved));
+    }
+
+    /// Records that `policy` is now the model's saved policy, written as `tag`.
+    pub fn mark_saved(&self, policy: Policy, tag: String) {
+        self.saved.set(policy);
+        self.saved_tag.set(Some(tag));
+    }
+
+    /// Records who MLflow says the user is.
+    pub fn set_user(&self, user: Option<String>) {
+        self.user.set(user);
+    }
+
+    /// Shows `moves` for confirmation; nothing is written yet.
+    pub fn ask_to_confirm(&self, moves: Pending) {
+        self.report.set(None);
+        self.pending.set(Some(moves));
+    }
+
+    /// Closes the confirmation without writing.
+    pub fn cancel(&self) {
+        self.pending.set(None);
+    }
+
+    /// Marks a write as started (`true`) or finished.
+    pub fn set_busy(&self, busy: bool) {
+        self.busy.set(busy);
+    }
+
+    /// Shows what an apply did.
+    pub fn show_report(&self, moves: Pending, report: ApplyReport) {
+        self.pending.set(None);
+        self.report.set(Some((moves, report)));
+    }
+
+    /// Loads the review again from MLflow, keeping the what-if, with `notice` on the fresh
+    /// screen. False when this screen cannot reload itself (mounted without a loader).
+    pub fn reload(&self, notice: Notice) -> bool {
+        let what_if = self.in_effect.with_untracked(|e| {
+            self.saved
+                .with_untracked(|s| (e.policy != *s).then(|| e.policy.to_json()))
+        });
+        match self.reload.get_value() {
+            Some(reload) => {
+                reload.reload(what_if, Some(notice));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Makes the version at `row` the candidate.
+    pub fn choose_candidate(&self, row: usize) {
+        self.candidate.set(row);
+    }
+
+    /// Draws the next `SHOWN_STEP` versions.
+    pub fn show_more(&self) {
+        let total = self.data.with_value(|d| d.versions.len());
+        self.shown.update(|s| *s = (*s + SHOWN_STEP).min(total));
+    }
+}
+
+/// Makes `state` the review state of every component below.
+pub fn provide_review(state: ReviewState) -> ReviewState {
+    provide_context(state);
+    state
+}
+
+/// The review state provided by the screen ([`provide_review`]).
+pub fn use_review() -> ReviewState {
+    expect_context::<ReviewState>()
+}

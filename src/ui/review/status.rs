@@ -1,0 +1,111 @@
+//! Which policy the preview uses (saved, or an unsaved what-if and how it differs), whether an
+//! edit is invalid, and saving or resetting it.
+
+use leptos::prelude::*;
+
+use super::state::{use_review, Notice};
+use crate::mlflow::POLICY_TAG;
+
+/// The policy status bar: saved or what-if, save, reset.
+#[component]
+pub fn PolicyStatus() -> impl IntoView {
+    let state = use_review();
+    let differences = Memo::new(move |_| state.differences());
+    let invalid = Memo::new(move |_| state.is_invalid());
+    let (save_state, set_save_state) = signal(None::<Result<(), String>>);
+    // Saving is a write: re-read the tag first and write nothing if someone else saved since.
+    let save = move |_| {
+        if invalid.get_untracked() || state.busy().get_untracked() {
+            return;
+        }
+        let policy = state.in_effect().with_untracked(|e| e.policy.clone());
+        let json = policy.to_json();
+        let name = state.data().model.name.clone();
+        let seen = state.saved_tag().get_untracked();
+        let client = state.client();
+        state.set_busy(true);
+        leptos::task::spawn_local(async move {
+            let result = match client.get_registered_model(&name).await {
+                Err(e) => Err(format!("Nothing was saved: could not re-read the model first: {e}")),
+                Ok(model) if model.tag(POLICY_TAG).map(str::to_owned) != seen => Err(
+                    "Nothing was saved: someone else saved a policy on this model since this screen \
+                     loaded."
+                        .to_owned(),
+                ),
+                Ok(_) => client
+                    .set_registered_model_tag(&name, POLICY_TAG, &json)
+                    .await
+                    .map_err(|e| e.to_string()),
+            };
+            state.set_busy(false);
+            match result {
+                Ok(()) => {
+                    state.mark_saved(policy, json);
+                    set_save_state.set(Some(Ok(())));
+                }
+                Err(e) if e.contains("someone else saved") => {
+                    let text = format!("{e} The screen now shows it; your what-if is kept.");
+                    if !state.reload(Notice {
+                        ok: false,
+                        text: text.clone(),
+                    }) {
+                        set_save_state.set(Some(Err(text)));
+                    }
+                }
+                Err(e) => set_save_state.set(Some(Err(e))),
+            }
+        });
+    };
+    let reset = move |_| {
+        state.reset();
+        set_save_state.set(None);
+    };
+    view! {
+        <div class="policy-status" role="status">
+            {move || {
+                let differences = differences.get();
+                if differences.is_empty() {
+                    let text = if state.saved_tag().with(Option::is_some) {
+                        "The preview uses the saved policy."
+                    } else {
+                        "The preview uses the seed's default policy (none is saved on this model)."
+                    };
+                    view! { <p>{text}</p> }.into_any()
+                } else {
+                    view! {
+                        <p>
+                            <strong>"Unsaved what-if"</strong>
+                            " — differs from the saved policy in: "
+                            {differences.join("; ")}
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || {
+                invalid
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="field-error">
+                                "An edit is invalid: the preview keeps the last valid policy."
+                            </p>
+                        }
+                    })
+            }}
+            <div class="actions">
+                <button type="button" on:click=save disabled=move || invalid.get() || state.busy().get()>
+                    "Save policy to MLflow"
+                </button>
+                <button type="button" on:click=reset>
+                    "Reset to saved"
+                </button>
+            </div>
+            {move || match save_state.get() {
+                Some(Ok(())) => view! { <p class="ok">"Saved as tag " {POLICY_TAG} " on the model."</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </div>
+    }
+}

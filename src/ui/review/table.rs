@@ -1,0 +1,257 @@
+//! The versions table: every version's verdict under the policy in effect; pick the candidate.
+//!
+//! Compact so that version, aliases, verdict and ten rules fit 1 280 px without scrolling
+//! sideways: a rule's cell shows its mark and a rounded value; the exact value and margin are in
+//! its tooltip and for screen readers, and the candidate's details in the decision panel.
+
+use leptos::prelude::*;
+
+use super::state::use_review;
+use crate::mlflow::{run_ui_url, Evaluation};
+use crate::policy::{number, RuleId};
+use crate::ui::use_client;
+use crate::ui::verdict::{look, version_look, Look};
+
+/// Every drawn version with its verdict, and "Show more".
+#[component]
+pub fn VersionsTable() -> impl IntoView {
+    let state = use_review();
+    let total = state.data().versions.len();
+    // The rule columns: rebuilt only when rules are added, removed or renamed, so a threshold
+    // edit updates cells in place.
+    let columns = Memo::new(move |_| {
+        state.in_effect().with(|e| {
+            e.rule_ids
+                .iter()
+                .zip(&e.policy.rules)
+                .map(|(id, r)| (*id, r.metric.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let header = move || {
+        columns
+            .get()
+            .into_iter()
+            .map(|(_, metric)| {
+                view! {
+                    <th scope="col" class="rule-col" title=metric.clone()>
+                        {breakable(&metric)}
+                    </th>
+                }
+            })
+            .collect_view()
+    };
+    let rows = move || {
+        let rules: Vec<RuleId> = columns.with(|c| c.iter().map(|(id, _)| *id).collect());
+        (0..state.shown().get())
+            .map(|row| view! { <VersionRow row rules=rules.clone() /> })
+            .collect_view()
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="versions" aria-label="Versions and their verdicts">
+                <thead>
+                    <tr>
+                        <th scope="col">"Version"</th>
+                        <th scope="col">"Aliases"</th>
+                        <th scope="col">"Verdict"</th>
+                        {header}
+                        <th scope="col">"Evidence"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {move || {
+            let shown = state.shown().get().min(total);
+            let hidden = total - shown;
+            (hidden > 0)
+                .then(|| {
+                    view! {
+                        <p class="muted shown-note">
+                            {format!("Newest {shown} of {total} versions shown (all are decided). ")}
+                            <button type="button" on:click=move |_| state.show_more()>
+                                {format!("Show {} more", hidden.min(super::state::SHOWN_STEP))}
+                            </button>
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// A metric name that may wrap after `/` and `_` in a narrow column header.
+fn breakable(name: &str) -> impl IntoView {
+    name.split_inclusive(['/', '_'])
+        .map(|part| view! { {part.to_owned()}<wbr /> })
+        .collect_view()
+}
+
+/// One version: pick it as the candidate, its aliases, verdict, a cell per rule and evidence.
+#[component]
+fn VersionRow(
+    /// The version's row (newest first).
+    row: usize,
+    /// The rules shown as columns.
+    rules: Vec<RuleId>,
+) -> impl IntoView {
+    let state = use_review();
+    let data = state.data();
+    let version = &data.versions[row];
+    let number = version.version.version.clone();
+    let created = version
+        .version
+        .creation_timestamp
+        .map(|ms| format!("created {}", crate::ui::format_time(ms)))
+        .unwrap_or_default();
+    let passes = Memo::new(move |_| {
+        state
+            .verdicts()
+            .with(|p| p.rows.get(row).map(|r| (r.passes, r.rules_checked)))
+    });
+    // The seed passes a version whose every rule was skipped; say that nothing was checked.
+    let verdict = move || {
+        passes
+            .get()
+            .map(|(passes, checked)| match (passes, checked) {
+                (true, 0) => Look {
+                    mark: "–",
+                    word: "unchecked",
+                    class: "skipped",
+                },
+                _ => version_look(passes),
+            })
+    };
+    let selected = move || state.candidate().get() == row;
+    let aliases = version
+        .aliases
+        .iter()
+        .map(|a| view! { <li class="chip">{a.clone()}</li> })
+        .collect_view();
+    let cells = rules
+        .into_iter()
+        .map(|id| view! { <RuleCell row id /> })
+        .collect_view();
+    view! {
+        <tr class:selected=selected>
+            <th scope="row" title=created>
+                <label class="pick">
+                    <input
+                        type="radio"
+                        name="candidate"
+                        aria-label=format!("Candidate v{number}")
+                        prop:checked=selected
+                        on:change=move |_| state.choose_candidate(row)
+                    />
+                    {format!("v{number}")}
+                </label>
+            </th>
+            <td>
+                <ul class="chips">{aliases}</ul>
+            </td>
+            <td
+                class=move || format!("verdict {}", verdict().map(|l| l.class).unwrap_or_default())
+                title=move || {
+                    (passes.get().map(|(_, checked)| checked) == Some(0))
+                        .then_some("No rule of the policy could be checked: never promoted")
+                }
+            >
+                {move || verdict().map(|l| format!("{} {}", l.mark, l.word))}
+            </td>
+            {cells}
+            <td>
+                <Evidence row />
+            </td>
+        </tr>
+    }
+}
+
+/// One rule on one version: the mark and a rounded value; exact value and margin in the
+/// tooltip (and for screen readers). Updates in place when only this cell's outcome changes.
+#[component]
+fn RuleCell(row: usize, id: RuleId) -> impl IntoView {
+    let state = use_review();
+    let cell = Memo::new(move |_| {
+        let index = state.in_effect().with(|e| e.index_of(id))?;
+        state.verdicts().with(|p| p.cells(row).get(index).copied())
+    });
+    let class = move || {
+        let class = cell
+            .get()
+            .map(|c| look(c.verdict).class)
+            .unwrap_or_default();
+        format!("cell {class}")
+    };
+    let shown = move || {
+        cell.get().map(|c| {
+            let value = c.value.map(number::compact);
+            format!(
+                "{} {}",
+                look(c.verdict).mark,
+                value.as_deref().unwrap_or("n/a")
+            )
+        })
+    };
+    let detail = move || {
+        cell.get().map(|c| {
+            let value = c
+                .value
+                .map(number::display)
+                .unwrap_or_else(|| "missing".into());
+            let margin = c
+                .margin
+                .map(|m| format!(" ({})", signed(m)))
+                .unwrap_or_default();
+            format!("{value}: {}{margin}", look(c.verdict).word)
+        })
+    };
+    view! {
+        <td class=class title=detail>
+            {shown}
+            <span class="sr-only">{move || detail().map(|d| format!(" — {d}"))}</span>
+        </td>
+    }
+}
+
+/// Where a version's metrics came from: a link to its run in the MLflow UI, its logged model,
+/// or "none" with the reason.
+#[component]
+fn Evidence(row: usize) -> impl IntoView {
+    let state = use_review();
+    let data = state.data();
+    let version = &data.versions[row];
+    match (&version.evaluation, &version.experiment_id) {
+        (Evaluation::NotFound { reason }, _) => view! {
+            <span class="muted" title=reason.clone()>
+                "none"
+                <span class="sr-only">" (no evaluation found: " {reason.clone()} ")"</span>
+            </span>
+        }
+        .into_any(),
+        (Evaluation::LoggedModel { model_id }, _) => {
+            view! { <span title=format!("logged model {model_id}")>"model"</span> }.into_any()
+        }
+        (Evaluation::Run { run_id }, Some(experiment)) => {
+            let base_url = use_client().get_untracked().base_url().to_owned();
+            let href = run_ui_url(&base_url, experiment, run_id);
+            view! {
+                <a href=href target="_blank" rel="noopener" title=format!("run {run_id}")>
+                    "run"
+                </a>
+            }
+            .into_any()
+        }
+        (Evaluation::Run { run_id }, None) => {
+            view! { <span title=format!("run {run_id}")>"run"</span> }.into_any()
+        }
+    }
+}
+
+/// `+0.12`, `-0.04`, `0`.
+pub fn signed(x: f64) -> String {
+    if x > 0.0 {
+        format!("+{}", number::display(x))
+    } else {
+        number::display(x)
+    }
+}
