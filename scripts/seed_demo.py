@@ -212,19 +212,24 @@ def seed_scale(client, n):
 
 
 def seed_users():
-    """On a basic-auth server (credentials in MLFLOW_TRACKING_USERNAME/PASSWORD), adds a user
-    'viewer' (password 'viewer-password-1') who has only the default READ permission."""
+    """On a basic-auth server (credentials in MLFLOW_TRACKING_USERNAME/PASSWORD), adds the users
+    'viewer' (password 'viewer-password-1', only the default READ permission) and 'editor'
+    (password 'editor-password-1', EDIT on health_monitor_agent: may move its aliases)."""
     if not os.environ.get("MLFLOW_TRACKING_USERNAME"):
         return
     from mlflow.server import get_app_client
 
     auth = get_app_client("basic-auth", tracking_uri=mlflow.get_tracking_uri())
-    try:
-        auth.create_user("viewer", "viewer-password-1")
-        log("basic-auth: user 'viewer' (READ only)")
-    except MlflowException as e:
-        if e.error_code != "RESOURCE_ALREADY_EXISTS":
-            raise
+    for user in ("viewer", "editor"):
+        try:
+            auth.create_user(user, f"{user}-password-1")
+            log(f"basic-auth: user '{user}'")
+        except MlflowException as e:
+            if e.error_code != "RESOURCE_ALREADY_EXISTS":
+                raise
+    # Granting again only sets the same permission.
+    auth.grant_user_permission("editor", "registered_model", HEALTH, "EDIT")
+    log(f"basic-auth: 'editor' may edit {HEALTH}")
 
 
 def main():
@@ -232,7 +237,6 @@ def main():
     parser.add_argument("--versions", type=int, help="also seed scale_agent with N versions")
     args = parser.parse_args()
     client = MlflowClient()
-    seed_users()
     seed_health(client)
     seed_simple(
         client, LATENCY, LATENCY_VERSIONS,
@@ -246,6 +250,7 @@ def main():
     )
     if args.versions:
         seed_scale(client, args.versions)
+    seed_users()
     log("done")
 
 

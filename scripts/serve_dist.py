@@ -4,10 +4,16 @@ as a reverse proxy beside the MLflow UI. Used by the end-to-end tests.
     python scripts/serve_dist.py --dist dist --mlflow http://127.0.0.1:5000 --port 0
 
 Prints `serving http://127.0.0.1:<port>` once it listens.
+
+Faults for tests of writes (the request is otherwise a real MLflow request):
+    --refuse-alias NAME       moving alias NAME answers 403 without reaching MLflow
+    --lose-answer-alias NAME  moving alias NAME reaches MLflow, then the connection is dropped
+                              before the answer (the browser sees a network error)
 """
 
 import argparse
 import http.server
+import json
 import os
 import sys
 import urllib.error
@@ -15,9 +21,22 @@ import urllib.request
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
               "proxy-authorization", "proxy-authenticate", "content-length", "host"}
+# Not passed back: with it, the browser shows its own sign-in dialog for MLflow's 401, then
+# sends what was typed there on every request, whatever Podium's settings say.
+DROPPED = HOP_BY_HOP | {"www-authenticate"}
 
 
-def handler(dist, mlflow):
+ALIAS_PATH = "/api/2.0/mlflow/registered-models/alias"
+
+
+def alias_of(body):
+    try:
+        return json.loads(body or b"{}").get("alias")
+    except ValueError:
+        return None
+
+
+def handler(dist, mlflow, refuse=(), lose_answer=()):
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                           ".wasm": "application/wasm", ".js": "text/javascript"}
@@ -31,6 +50,17 @@ def handler(dist, mlflow):
         def proxy(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
+            moves = self.command in ("POST", "DELETE") and self.path.split("?")[0] == ALIAS_PATH
+            alias = alias_of(body) if moves else None
+            if alias is not None and alias in refuse:
+                data = json.dumps({"error_code": "PERMISSION_DENIED",
+                                   "message": f"Permission denied to move {alias} (test proxy)"}).encode()
+                self.send_response(403)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             req = urllib.request.Request(mlflow + self.path, data=body, method=self.command)
             for k, v in self.headers.items():
                 if k.lower() not in HOP_BY_HOP:
@@ -48,9 +78,12 @@ def handler(dist, mlflow):
                 self.wfile.write(data)
                 return
             data = resp.read()
+            if alias is not None and alias in lose_answer:
+                self.close_connection = True  # MLflow did it; the browser never hears
+                return
             self.send_response(resp.status)
             for k, v in resp.headers.items():
-                if k.lower() not in HOP_BY_HOP:
+                if k.lower() not in DROPPED:
                     self.send_header(k, v)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -75,9 +108,12 @@ def main():
     p.add_argument("--dist", default="dist")
     p.add_argument("--mlflow", required=True)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--refuse-alias", action="append", default=[])
+    p.add_argument("--lose-answer-alias", action="append", default=[])
     a = p.parse_args()
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", a.port), handler(os.path.abspath(a.dist), a.mlflow.rstrip("/")))
+        ("127.0.0.1", a.port),
+        handler(os.path.abspath(a.dist), a.mlflow.rstrip("/"), a.refuse_alias, a.lose_answer_alias))
     print(f"serving http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

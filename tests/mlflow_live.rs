@@ -111,7 +111,7 @@ async fn loaded_data_drives_the_seed_decision() {
         [AliasMove {
             alias: "production".into(),
             from: Some("4".into()),
-            to: "6".into()
+            to: Some("6".into())
         }]
     );
 }

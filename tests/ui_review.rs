@@ -1,4 +1,5 @@
 //! The review panel mounted in headless Chromium, on review data assembled from captured JSON.
+//! Controls are found by role and accessible name, as a user finds them.
 #![cfg(target_arch = "wasm32")]
 
 use std::sync::Arc;
@@ -11,7 +12,14 @@ use podium::mlflow::{
 use podium::ui::{provide_client, ReviewPanel};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+#[path = "support/dom.rs"]
+mod dom;
+#[path = "support/synthetic_review.rs"]
+mod synthetic_review;
+
+use dom::{button, by_name, field, has, normalize, press, row_text, type_into};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -33,119 +41,153 @@ fn review() -> Arc<ReviewData> {
     ))
 }
 
-fn mount(shared: Option<String>) -> (HtmlElement, impl Drop) {
-    mount_review(review(), shared)
+/// The panel mounted in its own container; the container goes when the guard drops.
+struct Mounted {
+    root: HtmlElement,
+    _handle: Box<dyn std::any::Any>,
 }
 
-fn mount_review(data: Arc<ReviewData>, shared: Option<String>) -> (HtmlElement, impl Drop) {
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+async fn mount(shared: Option<&str>) -> Mounted {
+    mount_review(review(), shared).await
+}
+
+async fn mount_review(data: Arc<ReviewData>, shared: Option<&str>) -> Mounted {
     let document = document();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
+    let shared = shared.map(str::to_owned);
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_client(Client::same_origin());
         view! { <ReviewPanel review=data.clone() shared=shared.clone() /> }
     });
-    (root, handle)
-}
-
-fn text(root: &HtmlElement, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector}"))
-        .text_content()
-        .unwrap()
-}
-
-/// The table row of version `v`, as a user reads it.
-fn row(root: &HtmlElement, v: &str) -> String {
-    let rows = root.query_selector_all("table.versions tbody tr").unwrap();
-    (0..rows.length())
-        .map(|i| rows.item(i).unwrap().text_content().unwrap())
-        .find(|t| t.contains(&format!("v{v}")))
-        .unwrap_or_else(|| panic!("no row for v{v}"))
-}
-
-/// The threshold field of the rule for `metric`, found by its fieldset legend and label.
-fn threshold_field(root: &HtmlElement, metric: &str) -> HtmlInputElement {
-    let sets = root.query_selector_all("fieldset.rule").unwrap();
-    for i in 0..sets.length() {
-        let set: web_sys::Element = sets.item(i).unwrap().unchecked_into();
-        if set
-            .query_selector("legend")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap()
-            == metric
-        {
-            return set
-                .query_selector("input")
-                .unwrap()
-                .unwrap()
-                .unchecked_into();
-        }
+    leptos::task::tick().await;
+    Mounted {
+        root,
+        _handle: Box::new(handle),
     }
-    panic!("no rule for {metric}")
 }
 
-fn type_into(input: &HtmlInputElement, value: &str) {
-    input.set_value(value);
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+impl Mounted {
+    fn el(&self) -> &Element {
+        &self.root
+    }
+
+    /// The row of version `v` in the versions table, as a user reads it.
+    fn row(&self, v: &str) -> String {
+        row_text(&self.table(), &format!("v{v}"))
+    }
+
+    fn table(&self) -> HtmlElement {
+        by_name(self.el(), "table", "Versions and their verdicts")
+    }
+
+    fn threshold(&self, metric: &str) -> HtmlInputElement {
+        field(self.el(), &format!("Threshold for {metric}"))
+    }
+
+    fn plan(&self) -> String {
+        self.text("[data-testid=plan]")
+    }
+
+    fn text(&self, selector: &str) -> String {
+        normalize(
+            &self
+                .root
+                .query_selector(selector)
+                .unwrap()
+                .unwrap_or_else(|| panic!("no {selector}"))
+                .text_content()
+                .unwrap(),
+        )
+    }
+
+    /// The status bar saying which policy the preview uses.
+    fn status(&self) -> String {
+        self.text(".policy-status")
+    }
+
+    fn chart(&self, metric: &str) -> HtmlElement {
+        by_name(
+            self.el(),
+            "svg[role=group]",
+            &format!("{metric} across versions"),
+        )
+    }
+
+    /// The hover titles of a chart's points, e.g. `v2: 0.66 (fails)`.
+    fn point_titles(&self, metric: &str) -> Vec<String> {
+        let titles = self
+            .chart(metric)
+            .query_selector_all(".version-point title")
+            .unwrap();
+        (0..titles.length())
+            .map(|i| titles.item(i).unwrap().text_content().unwrap())
+            .collect()
+    }
 }
 
 #[wasm_bindgen_test]
 async fn table_shows_each_versions_verdict_with_margins() {
-    let (root, _handle) = mount(None);
-    leptos::task::tick().await;
-    let v2 = row(&root, "2");
+    let m = mount(None).await;
+    let v2 = m.row("2");
     assert!(
-        v2.contains("0.66 ✗ fail (-0.04)") && v2.contains("fails"),
+        v2.contains("✗ 0.66 — 0.66: fail (-0.04)") && v2.contains("✗ fails"),
         "{v2}"
     );
-    let v6 = row(&root, "6");
+    let v6 = m.row("6");
     assert!(
-        v6.contains("0.82 ✓ pass (+0.12)") && v6.contains("passes"),
+        v6.contains("✓ 0.82 — 0.82: pass (+0.12)") && v6.contains("✓ passes"),
         "{v6}"
     );
-    let v1 = row(&root, "1");
+    let v1 = m.row("1");
     assert!(v1.contains("no evaluation found"), "{v1}");
-    assert!(text(&root, ".policy-status").contains("uses the saved policy"));
+    assert!(
+        v1.contains("– unchecked"),
+        "the seed passes it; the table says why: {v1}"
+    );
+    assert!(v1.contains("– n/a — missing: skipped"), "{v1}");
+    assert!(!v1.contains("v10"), "exactly v1's row: {v1}");
+    assert!(m
+        .status()
+        .contains("uses the seed's default policy (none is saved"));
 }
 
 #[wasm_bindgen_test]
 async fn plan_text_for_the_newest_candidate() {
-    let (root, _handle) = mount(None);
-    leptos::task::tick().await;
+    let m = mount(None).await;
     assert_eq!(
-        text(&root, "[data-testid=plan]"),
+        m.plan(),
         "production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics"
     );
-    assert!(text(&root, ".decision").contains("Champion keeps it (1 to 2"));
+    assert!(m.text(".decision").contains("Champion keeps it (1 to 2"));
 }
 
 #[wasm_bindgen_test]
 async fn raising_a_threshold_re_decides_every_version_without_refetching() {
-    let (root, _handle) = mount(None);
-    leptos::task::tick().await;
-    type_into(&threshold_field(&root, "safety/mean"), "0.95");
+    let m = mount(None).await;
+    type_into(&m.threshold("safety/mean"), "0.95");
     leptos::task::tick().await;
     assert!(
-        row(&root, "6").contains("0.94 ✗ fail (-0.01)"),
+        m.row("6").contains("✗ 0.94 — 0.94: fail (-0.01)"),
         "{}",
-        row(&root, "6")
+        m.row("6")
     );
     assert!(
-        row(&root, "4").contains("0.96 ✓ pass (+0.01)"),
+        m.row("4").contains("✓ 0.96 — 0.96: pass (+0.01)"),
         "{}",
-        row(&root, "4")
+        m.row("4")
     );
     assert_eq!(
-        text(&root, "[data-testid=plan]"),
+        m.plan(),
         "production stays v4: v6 fails the policy · champion stays v3: v6 fails the policy"
     );
-    let status = text(&root, ".policy-status");
+    let status = m.status();
     assert!(
         status.contains("Unsaved what-if") && status.contains("safety/mean: threshold 0.9 → 0.95"),
         "{status}"
@@ -154,289 +196,161 @@ async fn raising_a_threshold_re_decides_every_version_without_refetching() {
 
 #[wasm_bindgen_test]
 async fn choosing_another_candidate_updates_the_decision() {
-    let (root, _handle) = mount(None);
+    let m = mount(None).await;
+    let radio: HtmlInputElement = field(m.el(), "Candidate v2");
+    radio.click();
     leptos::task::tick().await;
-    let radio: HtmlInputElement = root
-        .query_selector("#candidate-4")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    radio.click(); // row 4 is v2 (newest first)
-    leptos::task::tick().await;
-    assert!(text(&root, ".decision h2").contains("Decision for v2"));
-    assert!(
-        text(&root, "[data-testid=plan]").starts_with("production stays v4: v2 fails the policy")
-    );
+    assert!(radio.checked());
+    assert_eq!(m.text("#decision-heading"), "Decision for v2");
+    assert!(m
+        .plan()
+        .starts_with("production stays v4: v2 fails the policy"));
 }
 
 #[wasm_bindgen_test]
 async fn invalid_threshold_is_marked_and_the_preview_keeps_the_last_valid_policy() {
-    let (root, _handle) = mount(None);
-    leptos::task::tick().await;
-    let field = threshold_field(&root, "relevance/mean");
-    for bad in ["abc", "NaN", "inf"] {
-        type_into(&field, bad);
+    let m = mount(None).await;
+    let threshold = m.threshold("relevance/mean");
+    for bad in ["abc", "NaN", "inf", "0.7x"] {
+        type_into(&threshold, bad);
         leptos::task::tick().await;
         assert_eq!(
-            field.get_attribute("aria-invalid").as_deref(),
+            threshold.get_attribute("aria-invalid").as_deref(),
             Some("true"),
             "{bad}"
         );
-        let errors = text(&root, "fieldset.rule .field-error");
+        // The message is the one the field points at.
+        let described = threshold.get_attribute("aria-describedby").unwrap();
+        let error = m.text(&format!("#{described}"));
         assert!(
-            errors.contains("Threshold:") && errors.contains(bad),
-            "{bad}: {errors}"
+            error.starts_with("Threshold: ") && error.contains(bad),
+            "{bad}: {error}"
         );
-        assert!(text(&root, ".policy-status").contains("keeps the last valid policy"));
-        // Still the saved policy's verdicts.
-        assert!(row(&root, "2").contains("0.66 ✗ fail (-0.04)"));
+        assert!(m.status().contains("keeps the last valid policy"));
+        assert!(
+            m.row("2").contains("✗ 0.66 — 0.66: fail (-0.04)"),
+            "still the saved policy"
+        );
     }
-    let save: HtmlElement = root
-        .query_selector(".actions button")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
     assert!(
-        save.has_attribute("disabled"),
+        button(m.el(), "Save policy to MLflow").has_attribute("disabled"),
         "an invalid policy cannot be saved"
     );
-    type_into(&field, "0.6");
+    type_into(&threshold, "0.6");
     leptos::task::tick().await;
     assert_eq!(
-        field.get_attribute("aria-invalid").as_deref(),
+        threshold.get_attribute("aria-invalid").as_deref(),
         Some("false")
     );
     assert!(
-        row(&root, "2").contains("0.66 ✓ pass (+0.06)"),
+        m.row("2").contains("✓ 0.66 — 0.66: pass (+0.06)"),
         "{}",
-        row(&root, "2")
+        m.row("2")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_problem_is_marked_on_the_field_it_is_about() {
+    let m = mount(None).await;
+    let gain: HtmlInputElement = field(m.el(), "Min. gain over champion for safety/mean");
+    type_into(&gain, "-1");
+    leptos::task::tick().await;
+    assert_eq!(gain.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        m.threshold("safety/mean")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("false"),
+        "the threshold itself is fine"
+    );
+    let described = gain.get_attribute("aria-describedby").unwrap();
+    assert_eq!(
+        m.text(&format!("#{described}")),
+        "Min. gain over champion: must be a positive number, got -1"
     );
 }
 
 #[wasm_bindgen_test]
 async fn reset_to_saved_undoes_the_what_if() {
-    let (root, _handle) = mount(None);
+    let m = mount(None).await;
+    type_into(&m.threshold("safety/mean"), "0.99");
     leptos::task::tick().await;
-    type_into(&threshold_field(&root, "safety/mean"), "0.99");
+    button(m.el(), "Reset to saved").click();
     leptos::task::tick().await;
-    let reset: HtmlElement = root
-        .query_selector(".actions button + button")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    assert_eq!(reset.text_content().unwrap(), "Reset to saved");
-    reset.click();
-    leptos::task::tick().await;
-    let status = text(&root, ".policy-status");
-    assert!(status.contains("uses the saved policy"), "{status}");
-    // Property updates land a little after the signal change: wait up to 2 s.
-    for _ in 0..40 {
-        if threshold_field(&root, "safety/mean").value() == "0.9" {
-            break;
-        }
-        gloo_timers::future::TimeoutFuture::new(50).await;
-    }
-    assert_eq!(threshold_field(&root, "safety/mean").value(), "0.9");
-    assert!(text(&root, ".policy-status").contains("uses the saved policy"));
+    assert!(
+        m.status().contains("uses the seed's default policy"),
+        "{}",
+        m.status()
+    );
+    assert!(
+        dom::eventually(2_000, || m.threshold("safety/mean").value() == "0.9").await,
+        "the field shows the saved threshold again"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_shared_policy_reproduces_the_preview() {
     let shared =
         r#"{"rules": [{"metric": "relevance/mean", "threshold": 0.85}], "missing_metric": "fail"}"#;
-    let (root, _handle) = mount(Some(shared.to_owned()));
-    leptos::task::tick().await;
-    assert_eq!(threshold_field(&root, "relevance/mean").value(), "0.85");
-    assert!(row(&root, "6").contains("0.82 ✗ fail (-0.03)"));
-    assert!(text(&root, ".policy-status").contains("Unsaved what-if"));
-    let (bad, _bad_handle) = mount(Some("{\"rules\": 3}".to_owned()));
-    leptos::task::tick().await;
-    assert!(text(&bad, ".warning").contains("The policy in the link is invalid and was ignored"));
+    let m = mount(Some(shared)).await;
+    assert_eq!(m.threshold("relevance/mean").value(), "0.85");
+    assert!(
+        m.row("6").contains("✗ 0.82 — 0.82: fail (-0.03)"),
+        "{}",
+        m.row("6")
+    );
+    assert!(m.status().contains("Unsaved what-if"));
+    let bad = mount(Some("{\"rules\": 3}")).await;
+    assert!(bad
+        .text(".warning")
+        .contains("The policy in the link is invalid and was ignored"));
 }
 
 #[wasm_bindgen_test]
 async fn charts_mark_verdicts_and_the_threshold_line_edits_the_threshold() {
-    let (root, _handle) = mount(None);
-    leptos::task::tick().await;
-    let figures = root.query_selector_all("figure.chart").unwrap();
-    assert_eq!(figures.length(), 4, "one chart per rule");
-    let relevance: web_sys::Element = figures.item(0).unwrap().unchecked_into();
-    assert_eq!(
-        relevance
-            .query_selector("figcaption")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "relevance/mean"
-    );
+    let m = mount(None).await;
+    let charts = m.el().query_selector_all("svg[role=group]").unwrap();
+    assert_eq!(charts.length(), 4, "one chart per rule");
     // v1 has no relevance; v2 fails it; the rest pass.
-    assert_eq!(
-        relevance
-            .query_selector_all(".point.fail")
-            .unwrap()
-            .length(),
-        1
-    );
-    assert_eq!(
-        relevance
-            .query_selector_all(".point.pass")
-            .unwrap()
-            .length(),
-        4
-    );
-    let titles: Vec<String> = {
-        let t = relevance.query_selector_all("title").unwrap();
-        (0..t.length())
-            .map(|i| t.item(i).unwrap().text_content().unwrap())
-            .collect()
-    };
+    let titles = m.point_titles("relevance/mean");
+    assert_eq!(titles.len(), 5, "{titles:?}");
     assert!(
         titles.contains(&"v2: 0.66 (fails)".to_owned()),
         "{titles:?}"
     );
+    assert_eq!(titles.iter().filter(|t| t.ends_with("(passes)")).count(), 4);
+    let chart = m.chart("relevance/mean");
     assert_eq!(
-        relevance
+        chart
             .query_selector_all(".candidate-ring")
             .unwrap()
             .length(),
         1
     );
     assert_eq!(
-        relevance
-            .query_selector_all(".champion-mark")
-            .unwrap()
-            .length(),
+        chart.query_selector_all(".champion-mark").unwrap().length(),
         1
     );
 
     // Keyboard on the threshold line: the same as typing a new threshold.
-    let handle: HtmlElement = relevance
-        .query_selector("[role=slider]")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("ArrowDown");
-    init.set_bubbles(true);
+    let handle = by_name(
+        m.el(),
+        "[role=slider]",
+        "Threshold for relevance/mean: 0.7. Use the up and down arrow keys to change it.",
+    );
     for _ in 0..10 {
-        let ev =
-            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-        handle.dispatch_event(&ev).unwrap();
+        press(&handle, "ArrowDown");
         leptos::task::tick().await;
     }
-    let field = threshold_field(&root, "relevance/mean");
-    let lowered: f64 = field.value().parse().unwrap();
+    let lowered: f64 = m.threshold("relevance/mean").value().parse().unwrap();
     assert!(lowered < 0.7, "threshold went down: {lowered}");
-    assert!(text(&root, ".policy-status").contains("relevance/mean: threshold 0.7 →"));
-    if lowered <= 0.66 {
-        assert!(row(&root, "2").contains("✓ pass"), "{}", row(&root, "2"));
-    }
-}
-
-#[wasm_bindgen_test]
-async fn importing_the_seeds_flat_dict_replaces_the_what_if() {
-    let (root, _handle) = mount(None);
-    leptos::task::tick().await;
-    let area: web_sys::HtmlTextAreaElement = root
-        .query_selector("#import-text")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    area.set_value(r#"{"relevance/mean": 0.85, "safety/mean": 0.9}"#);
-    area.dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-    let import: HtmlElement = root
-        .query_selector(".share form button")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    import.click();
-    leptos::task::tick().await;
+    assert!(m.status().contains("relevance/mean: threshold 0.7 →"));
     assert_eq!(
-        root.query_selector_all("fieldset.rule").unwrap().length(),
-        2
-    );
-    assert!(
-        row(&root, "6").contains("0.82 ✗ fail (-0.03)"),
+        lowered <= 0.66,
+        m.row("2").contains("✓ 0.66"),
         "{}",
-        row(&root, "6")
+        m.row("2")
     );
-    // A broken import changes nothing and says why.
-    area.set_value(r#"{"relevance/mean": "high"}"#);
-    area.dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-    import.click();
-    leptos::task::tick().await;
-    assert!(text(&root, ".share .field-error").contains("the threshold must be a number"));
-    assert_eq!(
-        root.query_selector_all("fieldset.rule").unwrap().length(),
-        2
-    );
-}
-
-#[path = "support/synthetic_review.rs"]
-mod synthetic_review;
-
-#[wasm_bindgen_test]
-async fn large_models_draw_the_newest_versions_first_and_show_more_on_request() {
-    let (root, _handle) = mount_review(synthetic_review::synthetic_review(30), None);
-    leptos::task::tick().await;
-    let rows = || {
-        root.query_selector_all("table.versions tbody tr")
-            .unwrap()
-            .length()
-    };
-    assert_eq!(rows(), 25);
-    let note = text(&root, ".shown-note");
-    assert!(note.contains("Newest 25 of 30 versions shown"), "{note}");
-    let last_version = || {
-        let rows = root
-            .query_selector_all("table.versions tbody tr th")
-            .unwrap();
-        rows.item(rows.length() - 1)
-            .unwrap()
-            .text_content()
-            .unwrap()
-    };
-    assert_eq!(last_version(), "v6", "newest first: v30 … v6");
-    let more: HtmlElement = root
-        .query_selector(".shown-note button")
-        .unwrap()
-        .expect("a Show more button")
-        .unchecked_into();
-    assert_eq!(more.text_content().unwrap(), "Show 5 more");
-    more.click();
-    leptos::task::tick().await;
-    assert_eq!(rows(), 30);
-    assert!(row(&root, "1").contains("v1"));
-    assert!(root
-        .query_selector(".review-main p.muted button")
-        .unwrap()
-        .is_none());
-    root.remove();
-}
-
-/// The element matching `selector` whose accessible name (aria-label, else text) starts with
-/// `name`, as a screen reader user would find it.
-fn by_name(root: &HtmlElement, selector: &str, name: &str) -> HtmlElement {
-    let found = root.query_selector_all(selector).unwrap();
-    (0..found.length())
-        .map(|i| found.item(i).unwrap().unchecked_into::<HtmlElement>())
-        .find(|e| {
-            e.get_attribute("aria-label")
-                .or_else(|| e.text_content())
-                .is_some_and(|n| n.trim().starts_with(name))
-        })
-        .unwrap_or_else(|| panic!("no {selector} named {name:?}"))
-}
-
-fn press(target: &HtmlElement, key: &str) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    target.dispatch_event(&ev).unwrap();
 }
 
 /// Regression: with an invalid draft, removing a rule and then moving a chart's threshold line
@@ -444,21 +358,145 @@ fn press(target: &HtmlElement, key: &str) {
 /// the last valid policy, the editor by id).
 #[wasm_bindgen_test]
 async fn a_chart_edits_its_own_rule_after_a_rule_is_removed_from_an_invalid_draft() {
-    let (root, _handle) = mount(None);
+    let m = mount(None).await;
+    type_into(&m.threshold("relevance/mean"), "abc");
     leptos::task::tick().await;
-    type_into(&threshold_field(&root, "relevance/mean"), "abc");
+    button(m.el(), "Remove the rule for safety/mean").click();
     leptos::task::tick().await;
-    by_name(&root, "button", "Remove the rule for safety/mean").click();
-    leptos::task::tick().await;
-    let handle = by_name(&root, "[role=slider]", "Threshold for guidelines/mean");
+    let handle = by_name(
+        m.el(),
+        "[role=slider]",
+        "Threshold for guidelines/mean: 0.6. Use the up and down arrow keys to change it.",
+    );
     press(&handle, "ArrowDown");
     leptos::task::tick().await;
-    let guidelines = threshold_field(&root, "guidelines/mean").value();
-    assert_ne!(guidelines, "0.6", "the guidelines chart moved its own threshold");
+    assert_ne!(
+        m.threshold("guidelines/mean").value(),
+        "0.6",
+        "the guidelines chart moved its own threshold"
+    );
     assert_eq!(
-        threshold_field(&root, "cost_accuracy/mean").value(),
+        m.threshold("cost_accuracy/mean").value(),
         "0.8",
         "the neighbouring rule is untouched"
     );
-    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_redraws_only_the_edited_rules_chart() {
+    let m = mount(None).await;
+    // Counts the DOM changes inside a chart.
+    let watch = |metric: &str| {
+        let count = std::rc::Rc::new(std::cell::Cell::new(0u32));
+        let seen = count.clone();
+        let callback = wasm_bindgen::closure::Closure::<dyn Fn(js_sys::Array)>::new(
+            move |records: js_sys::Array| seen.set(seen.get() + records.length()),
+        );
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+        callback.forget();
+        let options = web_sys::MutationObserverInit::new();
+        options.set_subtree(true);
+        options.set_child_list(true);
+        options.set_attributes(true);
+        options.set_character_data(true);
+        observer
+            .observe_with_options(&m.chart(metric), &options)
+            .unwrap();
+        (observer, count)
+    };
+    let (relevance, safety) = (watch("relevance/mean"), watch("safety/mean"));
+    // Lowering relevance to 0.6 turns v2's relevance from fail to pass.
+    type_into(&m.threshold("relevance/mean"), "0.6");
+    dom::settled().await;
+    assert!(
+        m.point_titles("relevance/mean")
+            .contains(&"v2: 0.66 (passes)".to_owned()),
+        "{:?}",
+        m.point_titles("relevance/mean")
+    );
+    let changes =
+        |(observer, count): &(web_sys::MutationObserver, std::rc::Rc<std::cell::Cell<u32>>)| {
+            count.get() + observer.take_records().length()
+        };
+    assert!(
+        changes(&relevance) > 0,
+        "the edited rule's chart was redrawn"
+    );
+    assert_eq!(changes(&safety), 0, "another rule's chart was left alone");
+}
+
+#[wasm_bindgen_test]
+async fn importing_the_seeds_flat_dict_replaces_the_what_if() {
+    let m = mount(None).await;
+    let import: web_sys::HtmlTextAreaElement =
+        field(m.el(), "Import a policy (JSON document or THRESHOLDS dict)");
+    import.set_value(r#"{"relevance/mean": 0.85, "safety/mean": 0.9}"#);
+    import
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    button(m.el(), "Import").click();
+    leptos::task::tick().await;
+    assert!(
+        !has(m.el(), "input", "Threshold for guidelines/mean"),
+        "rules replaced"
+    );
+    assert_eq!(m.threshold("relevance/mean").value(), "0.85");
+    assert!(m.row("6").contains("✗ 0.82"), "{}", m.row("6"));
+    // A broken import changes nothing and says why.
+    import.set_value(r#"{"relevance/mean": "high"}"#);
+    import
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    button(m.el(), "Import").click();
+    leptos::task::tick().await;
+    assert!(m
+        .text(".share .field-error")
+        .contains("the threshold must be a number"));
+    assert!(has(m.el(), "input", "Threshold for safety/mean"));
+}
+
+#[wasm_bindgen_test]
+async fn export_formats_follow_the_what_if() {
+    let m = mount(None).await;
+    let format: web_sys::HtmlSelectElement = field(m.el(), "Export as");
+    let exported: web_sys::HtmlTextAreaElement = field(m.el(), "Exported policy");
+    format.set_value("thresholds");
+    format
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert!(
+        exported.value().contains("\"cost_accuracy/mean\": 0.8"),
+        "{}",
+        exported.value()
+    );
+    type_into(&m.threshold("cost_accuracy/mean"), "0.85");
+    dom::settled().await;
+    assert!(
+        exported.value().contains("\"cost_accuracy/mean\": 0.85"),
+        "{}",
+        exported.value()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn large_models_draw_the_newest_versions_first_and_show_more_on_request() {
+    let m = mount_review(synthetic_review::synthetic_review(30), None).await;
+    let rows = || m.table().query_selector_all("tbody tr").unwrap().length();
+    assert_eq!(rows(), 25);
+    assert!(m
+        .text(".shown-note")
+        .contains("Newest 25 of 30 versions shown"));
+    let headers = m.table().query_selector_all("tbody th[scope=row]").unwrap();
+    let last = headers
+        .item(headers.length() - 1)
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(normalize(&last), "v6", "newest first: v30 … v6");
+    button(m.el(), "Show 5 more").click();
+    leptos::task::tick().await;
+    assert_eq!(rows(), 30);
+    assert!(m.row("1").starts_with("v1 "), "{}", m.row("1"));
+    assert!(!has(m.el(), "button", "Show 5 more"));
 }

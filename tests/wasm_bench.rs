@@ -4,6 +4,8 @@
 //! `scripts/bench_wasm` — figures recorded in docs/benchmarks.md.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/dom.rs"]
+mod dom;
 #[path = "../benches/support/preview_data.rs"]
 mod preview_data;
 #[path = "support/synthetic_review.rs"]
@@ -63,6 +65,7 @@ async fn review_screen_after_a_threshold_edit() {
     use podium::ui::{provide_client, ReviewPanel};
     use wasm_bindgen::JsCast;
     use web_sys::{HtmlElement, HtmlInputElement};
+    let _ = dom::normalize; // the module's other helpers serve the component tests
 
     for n in [100, 1_000] {
         let document = document();
@@ -82,17 +85,7 @@ async fn review_screen_after_a_threshold_edit() {
             .length();
         // The newest 25 are drawn; every version is decided.
         assert_eq!(rows as usize, n.min(25));
-        // The safety/mean threshold field (the second rule of the seed's policy).
-        let field: HtmlInputElement = root
-            .query_selector_all("fieldset.rule")
-            .unwrap()
-            .item(1)
-            .unwrap()
-            .unchecked_into::<web_sys::Element>()
-            .query_selector("input")
-            .unwrap()
-            .unwrap()
-            .unchecked_into();
+        let field: HtmlInputElement = dom::field(&root, "Threshold for safety/mean");
         let started = now_ms();
         leptos::task::tick().await;
         let idle_tick_ms = now_ms() - started;

@@ -39,19 +39,80 @@ pub struct Mlflow {
     pub url: String,
 }
 
+/// The admin of a basic-auth test server (scripts/mlflow's default).
+pub const ADMIN: (&str, &str) = ("admin", "podium-local-admin");
+
 impl Mlflow {
-    /// Starts a server on a free port and seeds the demo data.
+    /// Starts a server on a free port with the demo data.
     pub fn start_seeded(name: &str) -> Mlflow {
+        Mlflow::start_from(name, false)
+    }
+
+    /// Starts MLflow's basic-auth app with the demo data and the users `viewer` (READ only)
+    /// and `editor` (EDIT on health_monitor_agent); the admin is [`ADMIN`].
+    pub fn start_seeded_auth(name: &str) -> Mlflow {
+        Mlflow::start_from(name, true)
+    }
+
+    /// Seeding takes longer than starting: each test's server starts from a copy of stores
+    /// seeded once per run of the test binary (and kept while the seed script is unchanged).
+    fn start_from(name: &str, auth: bool) -> Mlflow {
+        let template = if auth {
+            template(&AUTH_TEMPLATE, true)
+        } else {
+            template(&TEMPLATE, false)
+        };
         let data = out_dir().join(format!("mlflow-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
-        let out = script("mlflow", &["start", "--data", data.to_str().unwrap()]);
-        let mlflow = Mlflow {
+        std::fs::create_dir_all(&data).unwrap();
+        for db in ["mlflow.db", "basic_auth.db"] {
+            if template.join(db).exists() {
+                std::fs::copy(template.join(db), data.join(db)).unwrap();
+            }
+        }
+        let mut args = vec!["start", "--data", data.to_str().unwrap()];
+        if auth {
+            args.push("--basic-auth");
+        }
+        let out = script("mlflow", &args);
+        Mlflow {
             url: out.trim().to_owned(),
             data,
-        };
-        script("mlflow", &["seed", "--data", mlflow.data.to_str().unwrap()]);
-        mlflow
+        }
     }
+}
+
+static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+static AUTH_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// A seeded store to copy, made once: keyed by the seed script's and scripts/mlflow's text.
+fn template(slot: &'static std::sync::OnceLock<PathBuf>, auth: bool) -> &'static Path {
+    slot.get_or_init(|| {
+        let mut stamp: u64 = 0xcbf2_9ce4_8422_2325;
+        for file in ["scripts/seed_demo.py", "scripts/mlflow"] {
+            for b in std::fs::read(root().join(file)).unwrap() {
+                stamp = (stamp ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        let kind = if auth { "auth" } else { "plain" };
+        let dir = out_dir().join(format!("mlflow-template-{kind}-{stamp:016x}"));
+        if !dir.join("seeded").exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+            let mut args = vec!["start", "--data", dir.to_str().unwrap()];
+            if auth {
+                args.push("--basic-auth");
+            }
+            script("mlflow", &args);
+            let seeded = Command::new(root().join("scripts/mlflow"))
+                .args(["seed", "--data", dir.to_str().unwrap()])
+                .status()
+                .expect("scripts/mlflow seed");
+            script("mlflow", &["stop", "--data", dir.to_str().unwrap()]);
+            assert!(seeded.success(), "seeding the template store failed");
+            std::fs::write(dir.join("seeded"), "").unwrap();
+        }
+        dir
+    })
 }
 
 impl Drop for Mlflow {
@@ -81,6 +142,11 @@ pub struct App {
 
 impl App {
     pub fn serve(mlflow_url: &str) -> App {
+        App::serve_with(mlflow_url, &[])
+    }
+
+    /// Like [`App::serve`], with scripts/serve_dist.py's fault options (`--refuse-alias X`).
+    pub fn serve_with(mlflow_url: &str, faults: &[&str]) -> App {
         let dist = root().join("dist");
         assert!(
             dist.join("index.html").exists(),
@@ -96,6 +162,7 @@ impl App {
                 "--port",
                 "0",
             ])
+            .args(faults)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start scripts/serve_dist.py");
@@ -226,11 +293,9 @@ pub async fn text_of(client: &Client, xpath: &str) -> Option<String> {
     element.text().await.ok()
 }
 
-/// Replaces the text in the field labelled `label` inside the fieldset whose legend is `legend`.
+/// Replaces the text in the field named `{label} for {legend}` (`Threshold for safety/mean`).
 pub async fn fill_rule_field(client: &Client, legend: &str, label: &str, value: &str) {
-    let xpath = format!(
-        "//fieldset[legend[normalize-space()='{legend}']]//label[normalize-space()='{label}']/following-sibling::input[1]"
-    );
+    let xpath = format!("//input[@id=//label[normalize-space()='{label} for {legend}']/@for]");
     let field = find(client, &xpath).await;
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
@@ -244,4 +309,166 @@ pub fn mlflow_get(base: &str, path: &str) -> serde_json::Value {
         .expect("curl");
     assert!(out.status.success(), "GET {path} failed");
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// An MLflow REST call with curl (no HTTP client in the test's deps), as `user` if given.
+pub fn mlflow_call(
+    base: &str,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+    user: Option<(&str, &str)>,
+) -> serde_json::Value {
+    let mut args = vec![
+        "-sS".to_owned(),
+        "-f".to_owned(),
+        "-X".to_owned(),
+        method.to_owned(),
+    ];
+    if let Some((name, password)) = user {
+        args.extend(["-u".to_owned(), format!("{name}:{password}")]);
+    }
+    if let Some(body) = body {
+        args.extend([
+            "-H".to_owned(),
+            "Content-Type: application/json".to_owned(),
+            "-d".to_owned(),
+            body.to_string(),
+        ]);
+    }
+    args.push(format!("{base}/api/2.0/mlflow/{path}"));
+    let out = Command::new("curl").args(&args).output().expect("curl");
+    assert!(
+        out.status.success(),
+        "{method} {path} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.stdout.is_empty() {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A model's aliases in MLflow now (alias → version).
+pub fn aliases_of(
+    base: &str,
+    model: &str,
+    user: Option<(&str, &str)>,
+) -> std::collections::BTreeMap<String, String> {
+    let got = mlflow_call(
+        base,
+        "GET",
+        &format!("registered-models/get?name={model}"),
+        None,
+        user,
+    );
+    got["registered_model"]["aliases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            (
+                a["alias"].as_str().unwrap().to_owned(),
+                a["version"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The audit records (parsed tag values) on one version, oldest first.
+pub fn audit_records(
+    base: &str,
+    model: &str,
+    version: &str,
+    user: Option<(&str, &str)>,
+) -> Vec<serde_json::Value> {
+    let got = mlflow_call(
+        base,
+        "GET",
+        &format!("model-versions/get?name={model}&version={version}"),
+        None,
+        user,
+    );
+    let mut tags: Vec<(String, serde_json::Value)> = got["model_version"]["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["key"].as_str().unwrap().starts_with("podium.audit."))
+        .map(|t| {
+            (
+                t["key"].as_str().unwrap().to_owned(),
+                serde_json::from_str(t["value"].as_str().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    tags.sort_by(|a, b| a.0.cmp(&b.0));
+    tags.into_iter().map(|(_, v)| v).collect()
+}
+
+/// Signs in through the connection settings, as a user would.
+pub async fn sign_in(client: &Client, user: &str, password: &str) {
+    // Open the connection settings unless they are open already.
+    let basic = find(client, "//label[normalize-space()='User and password']").await;
+    if !basic.is_displayed().await.unwrap() {
+        find(client, "//details[contains(@class,'connection')]/summary")
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+    basic.click().await.unwrap();
+    let name = find(
+        client,
+        "//input[@id=//label[normalize-space()='User']/@for]",
+    )
+    .await;
+    name.clear().await.unwrap();
+    name.send_keys(user).await.unwrap();
+    let secret = find(
+        client,
+        "//input[@id=//label[normalize-space()='Password']/@for]",
+    )
+    .await;
+    secret.clear().await.unwrap();
+    secret.send_keys(password).await.unwrap();
+    find(client, "//button[normalize-space()='Connect']")
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Clicks the button whose text is `name` once it is enabled.
+pub async fn click_button(client: &Client, name: &str) {
+    let xpath = format!("//button[normalize-space()='{name}']");
+    let button = until(&format!("the button {name:?} to be enabled"), || async {
+        let b = client.find(Locator::XPath(&xpath)).await.ok()?;
+        b.is_enabled().await.ok()?.then_some(b)
+    })
+    .await;
+    button.click().await.unwrap();
+}
+
+/// Opens the confirmation, types the model name if asked, and applies.
+pub async fn confirm_and_apply(client: &Client, model: &str) {
+    let dialog = find(client, "//div[@role='dialog']").await;
+    let text = dialog.text().await.unwrap();
+    if text.contains("type the model name") {
+        let field = find(
+            client,
+            "//div[@role='dialog']//input[@id=//label[contains(., 'type the model name')]/@for]",
+        )
+        .await;
+        field.send_keys(model).await.unwrap();
+    }
+    let apply = find(
+        client,
+        "//div[@role='dialog']//button[starts-with(normalize-space(), 'Apply ')]",
+    )
+    .await;
+    until("the dialog's Apply to be enabled", || async {
+        apply.is_enabled().await.ok()?.then_some(())
+    })
+    .await;
+    apply.click().await.unwrap();
 }

@@ -1,0 +1,498 @@
+//! Promotion end to end: the release build in headless Chromium moves aliases of a real,
+//! seeded MLflow, and each test checks MLflow's real state through its REST API afterwards.
+
+use std::collections::BTreeMap;
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use crate::harness::{
+    aliases_of, audit_records, click_button, confirm_and_apply, find, mlflow_call, screenshot,
+    sign_in, text_of, until, with_browser, App, Mlflow, ADMIN,
+};
+
+const HEALTH: &str = "health_monitor_agent";
+const PLAN: &str = "//p[@data-testid='plan']";
+const APPLY: &str = "//button[normalize-space()='Apply…']";
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(a, v)| (a.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The review of `model` (with a what-if `policy`, if any), once its plan is on screen.
+async fn open_review(browser: &Client, app: &App, model: &str, policy: Option<&str>) {
+    let mut url = format!("{}/models/{model}", app.url);
+    if let Some(policy) = policy {
+        url.push_str("?policy=");
+        url.push_str(&urlencoding(policy));
+    }
+    browser.goto(&url).await.unwrap();
+    until("the plan", || text_of(browser, PLAN)).await;
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn choose(browser: &Client, version: &str) {
+    find(
+        browser,
+        &format!("//input[@aria-label='Candidate v{version}']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    until("the decision for the chosen version", || async {
+        text_of(browser, "//h2[@id='decision-heading']")
+            .await
+            .filter(|t| t.ends_with(&format!("v{version}")))
+    })
+    .await;
+}
+
+/// Why Apply is not offered (the text it points to), asserting it is disabled.
+async fn apply_refusal(browser: &Client) -> String {
+    let apply = find(browser, APPLY).await;
+    assert!(!apply.is_enabled().await.unwrap(), "Apply is disabled");
+    text_of(browser, "//p[@id='apply-reason']").await.unwrap()
+}
+
+/// The outcome the fresh screen shows after a write.
+async fn outcome(browser: &Client) -> String {
+    until("the outcome of the writes", || {
+        text_of(browser, "//p[contains(@class,'outcome')]")
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_evidence_and_failing_candidates_are_refused_and_nothing_is_written() {
+    let mlflow = Mlflow::start_seeded("refusals");
+    let app = App::serve(&mlflow.url);
+    let before = aliases_of(&mlflow.url, HEALTH, None);
+    with_browser(|browser| async move {
+        open_review(&browser, &app, HEALTH, None).await;
+        // v1 has no evaluation: the seed would pass it (every rule skipped); Podium refuses.
+        choose(&browser, "1").await;
+        let plan = text_of(&browser, PLAN).await.unwrap();
+        assert!(
+            plan.starts_with("production: v4 → v1"),
+            "the seed's verdict is shown: {plan}"
+        );
+        let why = apply_refusal(&browser).await;
+        assert!(
+            why.contains("No evaluation was found for this version")
+                && why.contains("logged no metrics"),
+            "{why}"
+        );
+        let decision = text_of(&browser, "//section[contains(@class,'decision')]")
+            .await
+            .unwrap();
+        assert!(decision.contains("0 of 4 rules checked"), "{decision}");
+        // v2 fails relevance.
+        choose(&browser, "2").await;
+        let why = apply_refusal(&browser).await;
+        assert!(
+            why.contains("fails the policy (1 check(s) failed)"),
+            "{why}"
+        );
+        // A policy with no rules passes anything: refused.
+        open_review(&browser, &app, HEALTH, Some(r#"{"rules": []}"#)).await;
+        let why = apply_refusal(&browser).await;
+        assert!(why.contains("The policy has no rules"), "{why}");
+        // An invalid edit: no Apply.
+        open_review(&browser, &app, HEALTH, None).await;
+        let field = find(
+            &browser,
+            "//input[@id=//label[normalize-space()='Threshold for safety/mean']/@for]",
+        )
+        .await;
+        field.clear().await.unwrap();
+        field.send_keys("abc").await.unwrap();
+        until("Apply to explain the invalid edit", || async {
+            text_of(&browser, "//p[@id='apply-reason']")
+                .await
+                .filter(|t| t.contains("An edit is invalid"))
+        })
+        .await;
+        screenshot(&browser, "promote-refused").await;
+    })
+    .await;
+    assert_eq!(
+        aliases_of(&mlflow.url, HEALTH, None),
+        before,
+        "nothing was written"
+    );
+    for v in ["1", "2", "6"] {
+        assert!(audit_records(&mlflow.url, HEALTH, v, None).is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_champion_takes_both_aliases_and_both_moves_are_recorded() {
+    let mlflow = Mlflow::start_seeded("first-champion");
+    let app = App::serve(&mlflow.url);
+    let policy = r#"{"rules": [{"metric": "accuracy/mean", "threshold": 0.8}, {"metric": "safety/mean", "threshold": 0.95}], "champion_metrics": ["accuracy/mean"]}"#;
+    with_browser(|browser| async move {
+        open_review(&browser, &app, "intent_classifier", Some(policy)).await;
+        choose(&browser, "2").await;
+        assert_eq!(
+            text_of(&browser, PLAN).await.unwrap(),
+            "production: none → v2 · champion: none → v2 (first champion)"
+        );
+        click_button(&browser, "Apply…").await;
+        let dialog = find(&browser, "//div[@role='dialog']")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for expected in [
+            "production: none → v2",
+            "champion: none → v2",
+            "an unsaved what-if",
+            "accuracy/mean: rule added (threshold 0.8)",
+            "There is no champion yet.",
+            "type the model name (intent_classifier)",
+        ] {
+            assert!(dialog.contains(expected), "{expected:?} in {dialog}");
+        }
+        screenshot(&browser, "promote-confirm").await;
+        confirm_and_apply(&browser, "intent_classifier").await;
+        let done = outcome(&browser).await;
+        assert!(done.starts_with("Applied: production: none → v2"), "{done}");
+        // The fresh screen shows the new aliases and the history.
+        until("the history", || async {
+            text_of(
+                &browser,
+                "//table[@aria-label='Recorded alias moves, newest first']",
+            )
+            .await
+            .filter(|t| t.contains("champion: none → v2") && t.contains("production: none → v2"))
+        })
+        .await;
+        screenshot(&browser, "promote-first-champion").await;
+    })
+    .await;
+    assert_eq!(
+        aliases_of(&mlflow.url, "intent_classifier", None),
+        map(&[("champion", "2"), ("production", "2")])
+    );
+    let records = audit_records(&mlflow.url, "intent_classifier", "2", None);
+    assert_eq!(records.len(), 2, "{records:#?}");
+    let production = records.iter().find(|r| r["alias"] == "production").unwrap();
+    assert_eq!(production["kind"], "promotion");
+    assert_eq!(production["to"], "2");
+    assert!(production["from"].is_null());
+    assert_eq!(production["policy"]["source"], "what_if");
+    assert!(production["policy"]["json"]
+        .as_str()
+        .unwrap()
+        .contains("accuracy/mean"));
+    assert_eq!(production["candidate_metrics"]["accuracy/mean"], 0.84);
+    assert!(
+        production.get("champion").is_none(),
+        "no champion to compare with"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_that_loses_moves_only_production_and_a_rollback_restores_it() {
+    let mlflow = Mlflow::start_seeded("promote-rollback");
+    let app = App::serve(&mlflow.url);
+    with_browser(|browser| async move {
+        open_review(&browser, &app, HEALTH, None).await;
+        assert_eq!(
+            text_of(&browser, PLAN).await.unwrap(),
+            "production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics"
+        );
+        click_button(&browser, "Apply…").await;
+        let dialog = find(&browser, "//div[@role='dialog']")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            dialog.contains("the seed's default policy: none is saved"),
+            "{dialog}"
+        );
+        assert!(
+            !dialog.contains("champion: v3"),
+            "only production moves: {dialog}"
+        );
+        // Cancel writes nothing.
+        click_button(&browser, "Cancel").await;
+        assert!(browser
+            .find(Locator::XPath("//div[@role='dialog']"))
+            .await
+            .is_err());
+        click_button(&browser, "Apply…").await;
+        confirm_and_apply(&browser, HEALTH).await;
+        let done = outcome(&browser).await;
+        assert!(done.starts_with("Applied: production: v4 → v6"), "{done}");
+        // Roll back from the history.
+        click_button(&browser, "Roll back production to v4…").await;
+        let dialog = find(&browser, "//div[@role='dialog']")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(dialog.contains("production: v6 → v4"), "{dialog}");
+        confirm_and_apply(&browser, HEALTH).await;
+        until("the rollback outcome", || async {
+            text_of(&browser, "//p[contains(@class,'outcome')]")
+                .await
+                .filter(|t| t.contains("production: v6 → v4"))
+        })
+        .await;
+        let history = text_of(
+            &browser,
+            "//table[@aria-label='Recorded alias moves, newest first']",
+        )
+        .await
+        .unwrap();
+        let rollback = history.find("production: v6 → v4").unwrap();
+        let promotion = history.find("production: v4 → v6").unwrap();
+        assert!(rollback < promotion, "newest first: {history}");
+        assert!(history.contains("rollback"), "{history}");
+        screenshot(&browser, "promote-history").await;
+    })
+    .await;
+    assert_eq!(
+        aliases_of(&mlflow.url, HEALTH, None),
+        map(&[("champion", "3"), ("production", "4"), ("staging", "6")])
+    );
+    let promoted = audit_records(&mlflow.url, HEALTH, "6", None);
+    assert_eq!(promoted.len(), 1);
+    assert_eq!(promoted[0]["alias"], "production");
+    assert_eq!(
+        promoted[0]["policy"]["source"], "defaults",
+        "no policy is saved on the model"
+    );
+    assert_eq!(promoted[0]["champion"], "3");
+    let rolled = audit_records(&mlflow.url, HEALTH, "4", None);
+    assert_eq!(rolled.len(), 1);
+    assert_eq!(rolled[0]["kind"], "rollback");
+    assert!(rolled[0]["undoes"]
+        .as_str()
+        .unwrap()
+        .starts_with("podium.audit."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_another_client_moves_production_first_nothing_is_written() {
+    let mlflow = Mlflow::start_seeded("conflict");
+    let app = App::serve(&mlflow.url);
+    let url = mlflow.url.clone();
+    with_browser(|browser| async move {
+        open_review(&browser, &app, HEALTH, None).await;
+        click_button(&browser, "Apply…").await;
+        // Someone else promotes v5 while the dialog is open.
+        mlflow_call(
+            &url,
+            "POST",
+            "registered-models/alias",
+            Some(&json!({"name": HEALTH, "alias": "production", "version": "5"})),
+            None,
+        );
+        confirm_and_apply(&browser, HEALTH).await;
+        let said = outcome(&browser).await;
+        assert!(
+            said.contains("Nothing was written")
+                && said.contains("production was v4 when this screen loaded and is now v5"),
+            "{said}"
+        );
+        // Re-decided on fresh data.
+        until("the fresh plan", || async {
+            text_of(&browser, PLAN)
+                .await
+                .filter(|p| p.starts_with("production: v5 → v6"))
+        })
+        .await;
+        screenshot(&browser, "promote-conflict").await;
+    })
+    .await;
+    assert_eq!(aliases_of(&mlflow.url, HEALTH, None)["production"], "5");
+    assert!(audit_records(&mlflow.url, HEALTH, "6", None).is_empty());
+}
+
+/// Champion v3 loses to v6 on relevance and cost accuracy: with those as key metrics, v6 takes
+/// both aliases.
+const BOTH: &str = r#"{"relevance/mean": 0.7, "safety/mean": 0.9, "guidelines/mean": 0.6, "cost_accuracy/mean": 0.8}"#;
+
+fn both_aliases_policy() -> String {
+    let mut p: serde_json::Value =
+        json!({"rules": [], "champion_metrics": ["relevance/mean", "cost_accuracy/mean"]});
+    let flat: serde_json::Map<String, serde_json::Value> = serde_json::from_str(BOTH).unwrap();
+    p["rules"] = flat
+        .into_iter()
+        .map(|(m, t)| json!({"metric": m, "threshold": t}))
+        .collect();
+    p.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_second_write_is_reported_and_the_first_can_be_restored() {
+    let mlflow = Mlflow::start_seeded("partial");
+    // The proxy refuses any move of `champion`, as MLflow would refuse a user it does not allow.
+    let app = App::serve_with(&mlflow.url, &["--refuse-alias", "champion"]);
+    let policy = both_aliases_policy();
+    with_browser(|browser| async move {
+        open_review(&browser, &app, HEALTH, Some(&policy)).await;
+        assert_eq!(
+            text_of(&browser, PLAN).await.unwrap(),
+            "production: v4 → v6 · champion: v3 → v6: v6 wins 2 of 2 key metrics"
+        );
+        click_button(&browser, "Apply…").await;
+        confirm_and_apply(&browser, HEALTH).await;
+        let report = until("the report", || {
+            text_of(&browser, "//section[contains(@class,'report')]")
+        })
+        .await;
+        assert!(report.contains("Only part of it was applied"), "{report}");
+        assert!(
+            report.contains("production: v4 → v6 — applied (recorded as podium.audit."),
+            "{report}"
+        );
+        assert!(
+            report.contains("champion: v3 → v6 — not applied"),
+            "{report}"
+        );
+        assert!(
+            report.contains("Permission denied to move champion"),
+            "{report}"
+        );
+        screenshot(&browser, "promote-partial").await;
+        click_button(&browser, "Restore production to v4…").await;
+        confirm_and_apply(&browser, HEALTH).await;
+        let done = outcome(&browser).await;
+        assert!(done.starts_with("Applied: production: v6 → v4"), "{done}");
+    })
+    .await;
+    assert_eq!(
+        aliases_of(&mlflow.url, HEALTH, None),
+        map(&[("champion", "3"), ("production", "4"), ("staging", "6")])
+    );
+    let applied = audit_records(&mlflow.url, HEALTH, "6", None);
+    assert_eq!(
+        applied.len(),
+        1,
+        "only the applied move is recorded: {applied:#?}"
+    );
+    let restored = audit_records(&mlflow.url, HEALTH, "4", None);
+    assert_eq!(restored.len(), 1);
+    assert_eq!(restored[0]["kind"], "restore");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_whose_answer_is_lost_is_settled_by_reading_mlflow() {
+    let mlflow = Mlflow::start_seeded("lost-answer");
+    // MLflow moves production, but the browser never hears back.
+    let app = App::serve_with(&mlflow.url, &["--lose-answer-alias", "production"]);
+    with_browser(|browser| async move {
+        open_review(&browser, &app, HEALTH, None).await;
+        click_button(&browser, "Apply…").await;
+        confirm_and_apply(&browser, HEALTH).await;
+        let done = outcome(&browser).await;
+        assert!(done.starts_with("Applied: production: v4 → v6"), "{done}");
+    })
+    .await;
+    assert_eq!(aliases_of(&mlflow.url, HEALTH, None)["production"], "6");
+    assert_eq!(
+        audit_records(&mlflow.url, HEALTH, "6", None).len(),
+        1,
+        "recorded once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_basic_auth_each_user_is_recorded_and_a_read_only_user_is_refused() {
+    let mlflow = Mlflow::start_seeded_auth("auth-promote");
+    let app = App::serve(&mlflow.url);
+    let admin = Some(ADMIN);
+    // The admin promotes v6 to production.
+    with_browser(|browser| async move {
+        browser.goto(&app.url).await.unwrap();
+        sign_in(&browser, ADMIN.0, ADMIN.1).await;
+        open_review_signed_in(&browser, HEALTH).await;
+        until("the user's name", || async {
+            text_of(&browser, "//p[contains(@class,'who')]").await.filter(|t| t.contains("as MLflow user admin"))
+        })
+        .await;
+        click_button(&browser, "Apply…").await;
+        confirm_and_apply(&browser, HEALTH).await;
+        outcome(&browser).await;
+
+        // The editor (EDIT on the model) sets staging on v5.
+        sign_in(&browser, "editor", "editor-password-1").await;
+        until("the editor's name", || async {
+            text_of(&browser, "//p[contains(@class,'who')]").await.filter(|t| t.contains("as MLflow user editor"))
+        })
+        .await;
+        let alias = find(&browser, "//input[@id=//label[normalize-space()='Alias']/@for]").await;
+        alias.send_keys("staging").await.unwrap();
+        let version = find(&browser, "//select[@id=//label[normalize-space()='On version']/@for]").await;
+        version.select_by_value("5").await.unwrap();
+        click_button(&browser, "Set alias…").await;
+        confirm_and_apply(&browser, HEALTH).await;
+        until("the editor's move", || async {
+            text_of(&browser, "//p[contains(@class,'outcome')]").await.filter(|t| t.contains("staging: v6 → v5"))
+        })
+        .await;
+        let history = text_of(&browser, "//table[@aria-label='Recorded alias moves, newest first']")
+            .await
+            .unwrap();
+        assert!(history.contains("editor") && history.contains("admin"), "{history}");
+        screenshot(&browser, "promote-two-users").await;
+
+        // The viewer (READ only) is refused, with the reason, and nothing is half-applied.
+        sign_in(&browser, "viewer", "viewer-password-1").await;
+        until("the viewer's name", || async {
+            text_of(&browser, "//p[contains(@class,'who')]").await.filter(|t| t.contains("as MLflow user viewer"))
+        })
+        .await;
+        click_button(&browser, "Remove staging (v5)…").await;
+        confirm_and_apply(&browser, HEALTH).await;
+        let report = until("the refusal", || {
+            text_of(&browser, "//section[contains(@class,'report')]")
+        })
+        .await;
+        assert!(report.contains("Nothing was applied"), "{report}");
+        assert!(
+            report.contains("Permission denied: your MLflow user cannot delete alias staging of model health_monitor_agent (needs MANAGE)"),
+            "{report}"
+        );
+        screenshot(&browser, "promote-refused-viewer").await;
+    })
+    .await;
+    assert_eq!(
+        aliases_of(&mlflow.url, HEALTH, admin),
+        map(&[("champion", "3"), ("production", "6"), ("staging", "5")])
+    );
+    let v6 = audit_records(&mlflow.url, HEALTH, "6", admin);
+    assert_eq!(v6[0]["user"], "admin");
+    let v5 = audit_records(&mlflow.url, HEALTH, "5", admin);
+    assert_eq!(v5.len(), 1);
+    assert_eq!(v5[0]["user"], "editor");
+    assert_eq!(v5[0]["kind"], "manual");
+}
+
+/// Opens a model from the models list (the signed-in client is kept in memory, not the URL).
+async fn open_review_signed_in(browser: &Client, model: &str) {
+    find(browser, &format!("//a[normalize-space()='{model}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    until("the plan", || text_of(browser, PLAN)).await;
+}
