@@ -94,10 +94,24 @@ pub fn row_text(table: &Element, header: &str) -> String {
 
 /// Waits until every update the last change set off has reached the DOM: Leptos runs effects
 /// as microtasks, some scheduled by others (a property set after a memo after a signal), and
-/// all of them finish before the browser's next task — a zero timeout.
+/// all of them finish before the browser's next task.
 pub async fn settled() {
     leptos::task::tick().await;
-    gloo_timers::future::TimeoutFuture::new(0).await;
+    next_task().await;
+}
+
+/// Resolves in the browser's next task: after every microtask queued so far. A message on a
+/// MessageChannel, not a zero timeout, which browsers clamp to 4 ms once timeouts nest.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let channel = web_sys::MessageChannel::new().unwrap();
+        channel.port1().set_onmessage(Some(&resolve));
+        channel
+            .port2()
+            .post_message(&wasm_bindgen::JsValue::NULL)
+            .unwrap();
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Types into a field the way the browser reports it: value, then an `input` event.
