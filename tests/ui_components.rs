@@ -173,6 +173,14 @@ async fn settings_keep_credentials_in_memory_unless_asked_and_never_in_local_sto
     );
     assert!(!window.location().href().unwrap().contains("s3cret"));
     assert_eq!(Connection::load().unwrap().username, "alice");
+
+    // Back to no sign-in: the password typed earlier is not kept.
+    element::<HtmlElement>(&root, "#auth-none").click();
+    element::<HtmlElement>(&root, "button[type=submit]").click();
+    leptos::task::tick().await;
+    let stored = session.get_item(SESSION_KEY).unwrap().unwrap();
+    assert!(!stored.contains("s3cret") && !stored.contains("alice"), "{stored}");
+    assert_eq!(Connection::load().unwrap().base_url, "http://127.0.0.1:5999");
     session.remove_item(SESSION_KEY).unwrap();
 }
 

@@ -1,7 +1,7 @@
 //! Where MLflow is and how to sign in: kept in memory, and in sessionStorage only when asked.
 
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::use_client;
 use crate::mlflow::{Client, Credentials};
@@ -10,7 +10,8 @@ use crate::mlflow::{Client, Credentials};
 pub const SESSION_KEY: &str = "podium.connection";
 
 /// How the user signs in to MLflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AuthMode {
     /// No authentication.
     #[default]
@@ -21,8 +22,9 @@ pub enum AuthMode {
     Bearer,
 }
 
-/// The connection as the settings form holds it.
-#[derive(Clone, PartialEq, Eq, Default)]
+/// The connection as the settings form holds it (and sessionStorage keeps it, when asked).
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Connection {
     /// Tracking server URL; empty means this page's origin.
     pub base_url: String,
@@ -89,53 +91,26 @@ impl Connection {
     /// The connection remembered in this tab, if the user asked for that.
     pub fn load() -> Option<Connection> {
         let text = session_storage()?.get_item(SESSION_KEY).ok()??;
-        // Read by hand from a JSON object: a serde derive here would cost more bundle bytes.
-        let stored: Value = serde_json::from_str(&text).ok()?;
-        let text = |key: &str| {
-            stored
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let auth = match stored.get("auth").and_then(Value::as_str) {
-            Some("basic") => AuthMode::Basic,
-            Some("bearer") => AuthMode::Bearer,
-            _ => AuthMode::None,
-        };
-        Some(Connection {
-            base_url: text("base_url"),
-            auth,
-            username: text("username"),
-            password: text("password"),
-            token: text("token"),
-            remember: stored
-                .get("remember")
-                .and_then(Value::as_bool)
-                .unwrap_or(true),
-        })
+        serde_json::from_str(&text).ok()
     }
 
-    /// Remembers the connection in sessionStorage if asked; otherwise forgets any earlier one.
+    /// Remembers the connection in sessionStorage if asked (only the secret its sign-in mode
+    /// uses); otherwise forgets any earlier one.
     pub fn store(&self) {
         let Some(storage) = session_storage() else {
             return;
         };
         if self.remember {
-            let auth = match self.auth {
-                AuthMode::None => "none",
-                AuthMode::Basic => "basic",
-                AuthMode::Bearer => "bearer",
-            };
-            let stored = json!({
-                "base_url": self.base_url,
-                "auth": auth,
-                "username": self.username,
-                "password": self.password,
-                "token": self.token,
-                "remember": true,
-            });
-            let _ = storage.set_item(SESSION_KEY, &stored.to_string());
+            let mut kept = self.clone();
+            if kept.auth != AuthMode::Basic {
+                kept.username.clear();
+                kept.password.clear();
+            }
+            if kept.auth != AuthMode::Bearer {
+                kept.token.clear();
+            }
+            let text = serde_json::to_value(&kept).unwrap_or_default().to_string();
+            let _ = storage.set_item(SESSION_KEY, &text);
         } else {
             let _ = storage.remove_item(SESSION_KEY);
         }
