@@ -179,8 +179,14 @@ async fn settings_keep_credentials_in_memory_unless_asked_and_never_in_local_sto
     element::<HtmlElement>(&root, "button[type=submit]").click();
     leptos::task::tick().await;
     let stored = session.get_item(SESSION_KEY).unwrap().unwrap();
-    assert!(!stored.contains("s3cret") && !stored.contains("alice"), "{stored}");
-    assert_eq!(Connection::load().unwrap().base_url, "http://127.0.0.1:5999");
+    assert!(
+        !stored.contains("s3cret") && !stored.contains("alice"),
+        "{stored}"
+    );
+    assert_eq!(
+        Connection::load().unwrap().base_url,
+        "http://127.0.0.1:5999"
+    );
     session.remove_item(SESSION_KEY).unwrap();
 }
 

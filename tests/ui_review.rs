@@ -120,7 +120,7 @@ impl Mounted {
         )
     }
 
-    /// The hover titles of a chart's points, e.g. `v2: 0.66 (fails)`.
+    /// The hover titles of a chart's points, e.g. `v2: 0.66 (fail)`.
     fn point_titles(&self, metric: &str) -> Vec<String> {
         let titles = self
             .chart(metric)
@@ -314,11 +314,8 @@ async fn charts_mark_verdicts_and_the_threshold_line_edits_the_threshold() {
     // v1 has no relevance; v2 fails it; the rest pass.
     let titles = m.point_titles("relevance/mean");
     assert_eq!(titles.len(), 5, "{titles:?}");
-    assert!(
-        titles.contains(&"v2: 0.66 (fails)".to_owned()),
-        "{titles:?}"
-    );
-    assert_eq!(titles.iter().filter(|t| t.ends_with("(passes)")).count(), 4);
+    assert!(titles.contains(&"v2: 0.66 (fail)".to_owned()), "{titles:?}");
+    assert_eq!(titles.iter().filter(|t| t.ends_with("(pass)")).count(), 4);
     let chart = m.chart("relevance/mean");
     assert_eq!(
         chart
@@ -410,7 +407,7 @@ async fn an_edit_redraws_only_the_edited_rules_chart() {
     dom::settled().await;
     assert!(
         m.point_titles("relevance/mean")
-            .contains(&"v2: 0.66 (passes)".to_owned()),
+            .contains(&"v2: 0.66 (pass)".to_owned()),
         "{:?}",
         m.point_titles("relevance/mean")
     );

@@ -496,3 +496,52 @@ async fn open_review_signed_in(browser: &Client, model: &str) {
         .unwrap();
     until("the plan", || text_of(browser, PLAN)).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_a_policy_writes_nothing_when_someone_else_saved_first() {
+    let mlflow = Mlflow::start_seeded("save-conflict");
+    let app = App::serve(&mlflow.url);
+    let url = mlflow.url.clone();
+    let theirs = r#"{"relevance/mean": 0.75}"#;
+    with_browser(|browser| async move {
+        open_review(&browser, &app, HEALTH, None).await;
+        crate::harness::fill_rule_field(&browser, "safety/mean", "Threshold", "0.95").await;
+        // Another tab saves its own policy first.
+        mlflow_call(
+            &url,
+            "POST",
+            "registered-models/set-tag",
+            Some(&json!({"name": HEALTH, "key": "podium.policy", "value": theirs})),
+            None,
+        );
+        click_button(&browser, "Save policy to MLflow").await;
+        let said = outcome(&browser).await;
+        assert!(
+            said.contains("Nothing was saved: someone else saved a policy on this model"),
+            "{said}"
+        );
+        // The fresh screen compares the kept what-if with their policy.
+        let status = until("the status against their policy", || async {
+            text_of(&browser, "//div[contains(@class,'policy-status')]")
+                .await
+                .filter(|t| t.contains("Unsaved what-if") && t.contains("rule added"))
+        })
+        .await;
+        assert!(status.contains("safety/mean: rule added"), "{status}");
+    })
+    .await;
+    let model = mlflow_call(
+        &mlflow.url,
+        "GET",
+        &format!("registered-models/get?name={HEALTH}"),
+        None,
+        None,
+    );
+    let tag = model["registered_model"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "podium.policy")
+        .unwrap();
+    assert_eq!(tag["value"], theirs, "their policy was not overwritten");
+}

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use super::state::use_review;
 use crate::policy::{number, RuleId, Verdict};
+use crate::ui::verdict::look;
 
 const W: f64 = 300.0;
 const H: f64 = 140.0;
@@ -170,11 +171,7 @@ fn Chart(
         .map(|v| v.version.version.clone())
         .collect();
     let shape = move |p: Point| {
-        let word = match p.verdict {
-            Verdict::Pass => "passes",
-            Verdict::Fail => "fails",
-            Verdict::Skipped => "skipped",
-        };
+        let word = look(p.verdict).word;
         let title = format!(
             "v{}: {} ({word})",
             versions[p.row],

@@ -507,6 +507,8 @@ impl ReviewState {
         });
         match self.reload.get_value() {
             Some(reload) => {
+                // This screen shows stale data until the fresh one replaces it: no more writes.
+                self.busy.set(true);
                 reload.reload(what_if, Some(notice));
                 true
             }
