@@ -10,24 +10,16 @@ use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "support/dom.rs"]
+mod dom;
+use dom::eventually;
+
 /// A fresh container in the page, so tests do not see each other's DOM.
 fn container() -> HtmlElement {
     let document = document();
     let div = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&div).unwrap();
     div.unchecked_into()
-}
-
-/// Waits (up to `ms`) for `done` to hold, giving Leptos and the network time to run.
-async fn eventually(ms: u32, done: impl Fn() -> bool) -> bool {
-    for _ in 0..ms / 50 {
-        leptos::task::tick().await;
-        if done() {
-            return true;
-        }
-        gloo_timers::future::TimeoutFuture::new(50).await;
-    }
-    done()
 }
 
 /// The model table on the registered models captured from a real server.

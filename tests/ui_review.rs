@@ -300,6 +300,9 @@ async fn a_shared_policy_reproduces_the_preview() {
         m.row("6")
     );
     assert!(m.status().contains("Unsaved what-if"));
+    assert!(m
+        .text(".warning")
+        .contains("This screen's policy came from a link"));
     let bad = mount(Some("{\"rules\": 3}")).await;
     assert!(bad
         .text(".warning")

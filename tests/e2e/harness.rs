@@ -287,6 +287,14 @@ where
     panic!("timed out waiting for {what}");
 }
 
+/// Waits until the first element at `xpath` has text containing `needle`; returns the text.
+pub async fn until_text(client: &Client, xpath: &str, needle: &str) -> String {
+    until(&format!("{needle:?} at {xpath}"), || async {
+        text_of(client, xpath).await.filter(|t| t.contains(needle))
+    })
+    .await
+}
+
 /// The text of the first element at `xpath`, if there is one.
 pub async fn text_of(client: &Client, xpath: &str) -> Option<String> {
     let element = client.find(Locator::XPath(xpath)).await.ok()?;

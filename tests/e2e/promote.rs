@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::harness::{
     aliases_of, audit_records, click_button, confirm_and_apply, find, mlflow_call, screenshot,
-    sign_in, text_of, until, with_browser, App, Mlflow, ADMIN,
+    sign_in, text_of, until, until_text, with_browser, App, Mlflow, ADMIN,
 };
 
 const HEALTH: &str = "health_monitor_agent";
@@ -120,12 +120,7 @@ async fn missing_evidence_and_failing_candidates_are_refused_and_nothing_is_writ
         .await;
         field.clear().await.unwrap();
         field.send_keys("abc").await.unwrap();
-        until("Apply to explain the invalid edit", || async {
-            text_of(&browser, "//p[@id='apply-reason']")
-                .await
-                .filter(|t| t.contains("An edit is invalid"))
-        })
-        .await;
+        until_text(&browser, "//p[@id='apply-reason']", "An edit is invalid").await;
         screenshot(&browser, "promote-refused").await;
     })
     .await;
@@ -249,11 +244,11 @@ async fn a_candidate_that_loses_moves_only_production_and_a_rollback_restores_it
             .unwrap();
         assert!(dialog.contains("production: v6 → v4"), "{dialog}");
         confirm_and_apply(&browser, HEALTH).await;
-        until("the rollback outcome", || async {
-            text_of(&browser, "//p[contains(@class,'outcome')]")
-                .await
-                .filter(|t| t.contains("production: v6 → v4"))
-        })
+        until_text(
+            &browser,
+            "//p[contains(@class,'outcome')]",
+            "production: v6 → v4",
+        )
         .await;
         let history = text_of(
             &browser,
@@ -425,30 +420,21 @@ async fn with_basic_auth_each_user_is_recorded_and_a_read_only_user_is_refused()
         browser.goto(&app.url).await.unwrap();
         sign_in(&browser, ADMIN.0, ADMIN.1).await;
         open_review_signed_in(&browser, HEALTH).await;
-        until("the user's name", || async {
-            text_of(&browser, "//p[contains(@class,'who')]").await.filter(|t| t.contains("as MLflow user admin"))
-        })
-        .await;
+        until_text(&browser, "//p[contains(@class,'who')]", "as MLflow user admin").await;
         click_button(&browser, "Apply…").await;
         confirm_and_apply(&browser, HEALTH).await;
         outcome(&browser).await;
 
         // The editor (EDIT on the model) sets staging on v5.
         sign_in(&browser, "editor", "editor-password-1").await;
-        until("the editor's name", || async {
-            text_of(&browser, "//p[contains(@class,'who')]").await.filter(|t| t.contains("as MLflow user editor"))
-        })
-        .await;
+        until_text(&browser, "//p[contains(@class,'who')]", "as MLflow user editor").await;
         let alias = find(&browser, "//input[@id=//label[normalize-space()='Alias']/@for]").await;
         alias.send_keys("staging").await.unwrap();
         let version = find(&browser, "//select[@id=//label[normalize-space()='On version']/@for]").await;
         version.select_by_value("5").await.unwrap();
         click_button(&browser, "Set alias…").await;
         confirm_and_apply(&browser, HEALTH).await;
-        until("the editor's move", || async {
-            text_of(&browser, "//p[contains(@class,'outcome')]").await.filter(|t| t.contains("staging: v6 → v5"))
-        })
-        .await;
+        until_text(&browser, "//p[contains(@class,'outcome')]", "staging: v6 → v5").await;
         let history = text_of(&browser, "//table[@aria-label='Recorded alias moves, newest first']")
             .await
             .unwrap();
@@ -457,10 +443,7 @@ async fn with_basic_auth_each_user_is_recorded_and_a_read_only_user_is_refused()
 
         // The viewer (READ only) is refused, with the reason, and nothing is half-applied.
         sign_in(&browser, "viewer", "viewer-password-1").await;
-        until("the viewer's name", || async {
-            text_of(&browser, "//p[contains(@class,'who')]").await.filter(|t| t.contains("as MLflow user viewer"))
-        })
-        .await;
+        until_text(&browser, "//p[contains(@class,'who')]", "as MLflow user viewer").await;
         click_button(&browser, "Remove staging (v5)…").await;
         confirm_and_apply(&browser, HEALTH).await;
         let report = until("the refusal", || {

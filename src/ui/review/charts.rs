@@ -82,15 +82,7 @@ pub fn MetricCharts() -> impl IntoView {
     let state = use_review();
     // Rebuilt only when rules are added, removed or renamed: an edit updates a chart in place,
     // so a drag keeps its grip.
-    let charts = Memo::new(move |_| {
-        state.in_effect().with(|e| {
-            e.rule_ids
-                .iter()
-                .zip(&e.policy.rules)
-                .map(|(id, r)| (*id, r.metric.clone()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let charts = state.rules();
     view! {
         <section class="charts" aria-labelledby="charts-heading">
             <h2 id="charts-heading">"Metrics across versions"</h2>

@@ -63,6 +63,7 @@ pub struct ReviewState {
     champion_row: Memo<Option<usize>>,
     verdicts: Memo<Preview>,
     decision: Memo<Option<Decision>>,
+    rules: Memo<Vec<(RuleId, String)>>,
     ranges: Memo<Vec<(RuleId, (f64, f64))>>,
     link: Memo<String>,
     client: StoredValue<Client>,
@@ -215,18 +216,22 @@ impl ReviewState {
                 )
             })
         };
-        // The observed range of each rule's metric (for sliders) depends on the rules' metrics
-        // and the aliases only: a threshold edit leaves `measured` equal, so no range is redone.
-        let measured = Memo::new(move |_| {
+        // The rules' ids and metrics: unchanged by a threshold edit, so what is built from
+        // it (table columns, charts, slider ranges) is not rebuilt while typing.
+        let rules = Memo::new(move |_| {
             in_effect.with(|e| {
-                let metrics: Vec<(RuleId, String)> = e
-                    .rule_ids
+                e.rule_ids
                     .iter()
                     .zip(&e.policy.rules)
                     .map(|(id, r)| (*id, r.metric.clone()))
-                    .collect();
-                (metrics, e.policy.metric_aliases.clone())
+                    .collect::<Vec<_>>()
             })
+        });
+        // The observed range of each rule's metric (for sliders) depends on the rules' metrics
+        // and the aliases only, so it is computed once per load (and when rules change).
+        let measured = Memo::new(move |_| {
+            let aliases = in_effect.with(|e| e.policy.metric_aliases.clone());
+            (rules.get(), aliases)
         });
         let ranges = {
             let table = table.clone();
@@ -273,6 +278,7 @@ impl ReviewState {
             champion_row,
             verdicts,
             decision,
+            rules,
             ranges,
             link,
             client: StoredValue::new(client),
@@ -361,6 +367,11 @@ impl ReviewState {
     /// The decision for the candidate (`None`: the model has no versions).
     pub fn decision(&self) -> Memo<Option<Decision>> {
         self.decision
+    }
+
+    /// The rules of the policy in effect: draft row id and metric, in order.
+    pub fn rules(&self) -> Memo<Vec<(RuleId, String)>> {
+        self.rules
     }
 
     /// The observed (min, max) of each rule's metric.

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::state::{use_review, Notice};
+use super::state::{use_review, Notice, Origin};
 use crate::mlflow::POLICY_TAG;
 
 /// The policy status bar: saved or what-if, save, reset.
@@ -60,7 +60,16 @@ pub fn PolicyStatus() -> impl IntoView {
         state.reset();
         set_save_state.set(None);
     };
+    let from_link = (state.origin() == Origin::Link).then(|| {
+        view! {
+            <p class="warning">
+                "This screen's policy came from a link, not from the model: read it in the editor \
+                 before you save or apply anything."
+            </p>
+        }
+    });
     view! {
+        {from_link}
         <div class="policy-status" role="status">
             {move || {
                 let differences = differences.get();

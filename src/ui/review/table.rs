@@ -19,15 +19,7 @@ pub fn VersionsTable() -> impl IntoView {
     let total = state.data().versions.len();
     // The rule columns: rebuilt only when rules are added, removed or renamed, so a threshold
     // edit updates cells in place.
-    let columns = Memo::new(move |_| {
-        state.in_effect().with(|e| {
-            e.rule_ids
-                .iter()
-                .zip(&e.policy.rules)
-                .map(|(id, r)| (*id, r.metric.clone()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let columns = state.rules();
     let header = move || {
         columns
             .get()
