@@ -375,3 +375,103 @@ mod basic_auth {
             .any(|a| a.alias == "champion" && a.version == "3"));
     }
 }
+
+#[path = "support/dom.rs"]
+mod dom;
+
+/// Writes go to the server the screen's data came from, whatever the app's settings say by the
+/// time of the click (here: a server that does not exist). Leaves latency_router as it was.
+#[wasm_bindgen_test]
+async fn a_promotion_writes_to_the_server_the_data_came_from() {
+    use leptos::prelude::*;
+    use podium::ui::{provide_client, ReviewPanel};
+    use wasm_bindgen::JsCast;
+
+    let model = "latency_router";
+    let loaded_from = client();
+    let data = std::sync::Arc::new(review(&loaded_from, model).await.unwrap());
+    assert_eq!(
+        data.aliases().get("production").map(String::as_str),
+        Some("2")
+    );
+    let policy = r#"{"rules": [{"metric": "latency_ms/p95", "greater_is_better": false, "threshold": 800}], "champion_metrics": ["latency_ms/p95"]}"#;
+    let document = leptos::prelude::document();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let writer = loaded_from.clone();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        // The settings now point somewhere else.
+        provide_client(Client::new("http://127.0.0.1:9", Credentials::None));
+        view! {
+            <ReviewPanel review=data.clone() shared=Some(policy.to_owned()) client=Some(writer.clone()) />
+        }
+    });
+    leptos::task::tick().await;
+    assert!(
+        dom::eventually(5_000, || !dom::button(&root, "Apply…")
+            .has_attribute("disabled"))
+        .await
+    );
+    dom::button(&root, "Apply…").click();
+    dom::settled().await;
+    let name: web_sys::HtmlInputElement = root
+        .query_selector("#confirm-name")
+        .unwrap()
+        .expect("production and champion are protected")
+        .unchecked_into();
+    dom::type_into(&name, model);
+    dom::settled().await;
+    dom::button(&root, "Apply 2 alias moves").click();
+    let shown = dom::eventually(15_000, || {
+        root.query_selector("#report-heading")
+            .unwrap()
+            .is_some_and(|h| h.text_content().unwrap() == "Applied")
+    })
+    .await;
+    let report = root.text_content().unwrap();
+    let after = loaded_from
+        .get_registered_model(model)
+        .await
+        .unwrap()
+        .alias_map();
+    // Put latency_router back as the seed left it, before asserting.
+    loaded_from
+        .set_registered_model_alias(model, "production", "2")
+        .await
+        .unwrap();
+    loaded_from
+        .delete_registered_model_alias(model, "champion")
+        .await
+        .unwrap();
+    let v4 = loaded_from.get_model_version(model, "4").await.unwrap();
+    for tag in v4
+        .tags
+        .iter()
+        .filter(|t| t.key.starts_with("podium.audit."))
+    {
+        loaded_from
+            .delete_model_version_tag(model, "4", &tag.key)
+            .await
+            .unwrap();
+    }
+    root.remove();
+    assert!(shown, "{report}");
+    assert_eq!(
+        after.get("production").map(String::as_str),
+        Some("4"),
+        "{report}"
+    );
+    assert_eq!(
+        after.get("champion").map(String::as_str),
+        Some("4"),
+        "{report}"
+    );
+    assert_eq!(
+        v4.tags
+            .iter()
+            .filter(|t| t.key.starts_with("podium.audit."))
+            .count(),
+        2,
+        "both moves recorded"
+    );
+}

@@ -565,7 +565,11 @@ fn Report(moves: Pending, report: ApplyReport) -> impl IntoView {
     } else if applied == 0 {
         "Nothing was applied"
     } else if report.is_complete(moves.plan.moves.len()) {
-        "Applied, but not every move was recorded"
+        if report.applied.iter().all(|s| s.record.is_ok()) {
+            "Applied"
+        } else {
+            "Applied, but not every move was recorded"
+        }
     } else {
         "Only part of it was applied"
     };

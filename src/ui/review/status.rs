@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::state::{use_review, Notice, Origin};
-use crate::mlflow::POLICY_TAG;
+use crate::mlflow::{Client, POLICY_TAG};
 
 /// The policy status bar: saved or what-if, save, reset.
 #[component]
@@ -25,26 +25,18 @@ pub fn PolicyStatus() -> impl IntoView {
         let client = state.client();
         state.set_busy(true);
         leptos::task::spawn_local(async move {
-            let result = match client.get_registered_model(&name).await {
-                Err(e) => Err(format!("Nothing was saved: could not re-read the model first: {e}")),
-                Ok(model) if model.tag(POLICY_TAG).map(str::to_owned) != seen => Err(
-                    "Nothing was saved: someone else saved a policy on this model since this screen \
-                     loaded."
-                        .to_owned(),
-                ),
-                Ok(_) => client
-                    .set_registered_model_tag(&name, POLICY_TAG, &json)
-                    .await
-                    .map_err(|e| e.to_string()),
-            };
+            let outcome = save_guarded(&client, &name, seen, &json).await;
             state.set_busy(false);
-            match result {
-                Ok(()) => {
+            match outcome {
+                SaveOutcome::Saved => {
                     state.mark_saved(policy, json);
                     set_save_state.set(Some(Ok(())));
                 }
-                Err(e) if e.contains("someone else saved") => {
-                    let text = format!("{e} The screen now shows it; your what-if is kept.");
+                SaveOutcome::SomeoneElseSaved => {
+                    let text =
+                        "Nothing was saved: someone else saved a policy on this model since \
+                                this screen loaded. The screen now shows it; your what-if is kept."
+                            .to_owned();
                     if !state.reload(Notice {
                         ok: false,
                         text: text.clone(),
@@ -52,7 +44,7 @@ pub fn PolicyStatus() -> impl IntoView {
                         set_save_state.set(Some(Err(text)));
                     }
                 }
-                Err(e) => set_save_state.set(Some(Err(e))),
+                SaveOutcome::Failed(why) => set_save_state.set(Some(Err(why))),
             }
         });
     };
@@ -116,5 +108,54 @@ pub fn PolicyStatus() -> impl IntoView {
                 None => ().into_any(),
             }}
         </div>
+    }
+}
+
+/// What saving the policy came to.
+enum SaveOutcome {
+    Saved,
+    /// The tag changed since `seen`: nothing was written.
+    SomeoneElseSaved,
+    /// Why nothing (or nothing known) was saved.
+    Failed(String),
+}
+
+/// Writes `json` as the model's policy tag unless the tag differs from `seen` (someone else
+/// saved); an answer that is lost is settled by reading the tag again.
+async fn save_guarded(
+    client: &Client,
+    name: &str,
+    seen: Option<String>,
+    json: &str,
+) -> SaveOutcome {
+    let read_tag = || async {
+        client
+            .get_registered_model(name)
+            .await
+            .map(|m| m.tag(POLICY_TAG).map(str::to_owned))
+    };
+    match read_tag().await {
+        Err(e) => {
+            return SaveOutcome::Failed(format!(
+                "Nothing was saved: could not re-read the model first: {e}"
+            ))
+        }
+        Ok(tag) if tag != seen => return SaveOutcome::SomeoneElseSaved,
+        Ok(_) => {}
+    }
+    match client
+        .set_registered_model_tag(name, POLICY_TAG, json)
+        .await
+    {
+        Ok(()) => SaveOutcome::Saved,
+        Err(e) if e.outcome_unknown() => match read_tag().await {
+            Ok(Some(tag)) if tag == json => SaveOutcome::Saved,
+            Ok(_) => SaveOutcome::Failed(format!("Not saved: {e}")),
+            Err(_) => SaveOutcome::Failed(format!(
+                "No answer from MLflow ({e}), and it could not be re-read: reload the page to see \
+                 whether the policy was saved."
+            )),
+        },
+        Err(e) => SaveOutcome::Failed(format!("Not saved: {e}")),
     }
 }
