@@ -307,3 +307,38 @@ fn name_search_is_case_insensitive_and_quote_safe() {
         None
     );
 }
+
+#[test]
+fn version_filters_quote_any_model_name() {
+    use podium::mlflow::versions_filter;
+    assert_eq!(
+        versions_filter("health_monitor_agent"),
+        "name='health_monitor_agent'"
+    );
+    // Regression: `bob's_model` was written `name='bob''s_model'`, which MLflow does not undo
+    // (it matched nothing: "This model has no versions").
+    assert_eq!(versions_filter("bob's_model"), "name=\"bob's_model\"");
+    assert_eq!(versions_filter("say \"hi\""), "name='say \"hi\"'");
+    assert_eq!(versions_filter("it's \"x\""), "name LIKE 'it_s _x_'");
+}
+
+#[test]
+fn aliases_naming_unlisted_versions_are_found() {
+    use podium::mlflow::{GetRegisteredModelResponse, ReviewData, SearchModelVersionsResponse};
+    let model: GetRegisteredModelResponse =
+        serde_json::from_str(include_str!("fixtures/registered_model_get.json")).unwrap();
+    let versions: SearchModelVersionsResponse =
+        serde_json::from_str(include_str!("fixtures/model_versions_search.json")).unwrap();
+    let model = model.registered_model;
+    assert!(ReviewData::dangling_aliases(&model, &versions.model_versions).is_empty());
+    // A truncated list: the newest two versions are missing.
+    let truncated: Vec<_> = versions
+        .model_versions
+        .into_iter()
+        .filter(|v| v.version.parse::<u32>().unwrap() <= 4)
+        .collect();
+    assert_eq!(
+        ReviewData::dangling_aliases(&model, &truncated),
+        ["staging → v6"]
+    );
+}

@@ -239,8 +239,8 @@ impl Client {
 
     /// Every version of model `name`.
     pub async fn all_model_versions(&self, name: &str) -> Result<Vec<ModelVersion>, ApiError> {
-        let filter = format!("name='{}'", name.replace('\'', "''"));
-        all_pages(|token| {
+        let filter = super::versions_filter(name);
+        let mut versions = all_pages(|token| {
             let mut query = vec![
                 ("filter", filter.clone()),
                 ("max_results", VERSIONS_PAGE.to_string()),
@@ -252,7 +252,10 @@ impl Client {
                 Ok((page.model_versions, page.next_page_token))
             }
         })
-        .await
+        .await?;
+        // A LIKE filter may match other models too.
+        versions.retain(|v| v.name == name);
+        Ok(versions)
     }
 
     /// One model version.
@@ -371,6 +374,17 @@ impl Client {
             self.all_experiment_ids(),
         )
         .await?;
+        let dangling = ReviewData::dangling_aliases(&model, &versions);
+        if !dangling.is_empty() {
+            return Err(ApiError::Inconsistent {
+                detail: format!(
+                    "the model's aliases name versions that the {} listed versions do not include \
+                     ({})",
+                    versions.len(),
+                    dangling.join(", ")
+                ),
+            });
+        }
         let total = versions.len();
         progress(Progress { loaded: 0, total });
         let run_ids = ReviewData::run_ids(&versions);

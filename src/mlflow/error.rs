@@ -63,6 +63,16 @@ pub enum ApiError {
     /// The request was cancelled because its page went away.
     #[error("The request was cancelled")]
     Aborted,
+    /// MLflow's answers do not fit together (an alias names a version the version list does not
+    /// have): nothing is decided on them.
+    #[error(
+        "MLflow's answers do not fit together: {detail}. Nothing is decided on incomplete data: \
+         reload, and if it persists, check the model in MLflow."
+    )]
+    Inconsistent {
+        /// What did not fit.
+        detail: String,
+    },
 }
 
 impl ApiError {
@@ -121,7 +131,9 @@ impl ApiError {
         match self {
             ApiError::Http { status, .. } => matches!(status, 502 | 504),
             ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Aborted => true,
-            ApiError::Decode { .. } | ApiError::PermissionDenied { .. } => false,
+            ApiError::Decode { .. }
+            | ApiError::PermissionDenied { .. }
+            | ApiError::Inconsistent { .. } => false,
         }
     }
 
@@ -130,9 +142,10 @@ impl ApiError {
         match self {
             ApiError::Http { status, .. } => matches!(status, 429 | 502 | 503 | 504),
             ApiError::Network { .. } | ApiError::Timeout { .. } => true,
-            ApiError::Decode { .. } | ApiError::PermissionDenied { .. } | ApiError::Aborted => {
-                false
-            }
+            ApiError::Decode { .. }
+            | ApiError::PermissionDenied { .. }
+            | ApiError::Aborted
+            | ApiError::Inconsistent { .. } => false,
         }
     }
 }

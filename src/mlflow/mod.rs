@@ -24,7 +24,9 @@ pub use error::{ApiError, ErrorBody};
 pub use logged_model::{
     logged_model_id, GetLoggedModelResponse, LoggedModel, LoggedModelData, LoggedModelInfo,
 };
-pub use model_version::{GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse};
+pub use model_version::{
+    versions_filter, GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse,
+};
 pub use registered_model::{
     GetRegisteredModelResponse, RegisteredModel, RegisteredModelAlias, SearchRegisteredModels,
     SearchRegisteredModelsResponse, Tag,

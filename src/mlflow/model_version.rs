@@ -52,3 +52,15 @@ impl ModelVersion {
         self.version.parse().ok()
     }
 }
+
+/// The `model-versions/search` filter for the versions of model `name`. MLflow's filter syntax
+/// has no escape for a quote inside a string (a doubled `''` is not undone), so a name with a
+/// single quote is written in double quotes; a name with both kinds is matched with `LIKE`,
+/// each quote as the one-character wildcard `_`, and the caller keeps the exact name only.
+pub fn versions_filter(name: &str) -> String {
+    match (name.contains('\''), name.contains('"')) {
+        (false, _) => format!("name='{name}'"),
+        (true, false) => format!("name=\"{name}\""),
+        (true, true) => format!("name LIKE '{}'", name.replace(['\'', '"'], "_")),
+    }
+}

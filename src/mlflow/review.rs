@@ -160,6 +160,17 @@ impl ReviewData {
         MetricTable::new(&sets)
     }
 
+    /// Aliases of `model` that name a version missing from `versions` (as `alias → v7`): the
+    /// version list is incomplete (or truncated) and must not be decided on.
+    pub fn dangling_aliases(model: &RegisteredModel, versions: &[ModelVersion]) -> Vec<String> {
+        model
+            .aliases
+            .iter()
+            .filter(|a| !versions.iter().any(|v| v.version == a.version))
+            .map(|a| format!("{} → v{}", a.alias, a.version))
+            .collect()
+    }
+
     /// Distinct run ids of the versions, for batched metric fetches.
     pub fn run_ids(versions: &[ModelVersion]) -> Vec<String> {
         let mut ids: Vec<String> = versions

@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
+mod hostile;
 mod layout;
 mod promote;
 
