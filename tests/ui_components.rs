@@ -164,7 +164,7 @@ async fn settings_keep_credentials_in_memory_unless_asked_and_never_in_local_sto
         storage_keys(&local)
     );
     assert!(!window.location().href().unwrap().contains("s3cret"));
-    assert_eq!(Connection::load().unwrap().username, "alice");
+    assert_eq!(Connection::load().unwrap().unwrap().username, "alice");
 
     // Back to no sign-in: the password typed earlier is not kept.
     element::<HtmlElement>(&root, "#auth-none").click();
@@ -176,7 +176,7 @@ async fn settings_keep_credentials_in_memory_unless_asked_and_never_in_local_sto
         "{stored}"
     );
     assert_eq!(
-        Connection::load().unwrap().base_url,
+        Connection::load().unwrap().unwrap().base_url,
         "http://127.0.0.1:5999"
     );
     session.remove_item(SESSION_KEY).unwrap();
@@ -200,4 +200,51 @@ async fn settings_reject_credentials_in_the_url_and_change_nothing() {
         "",
         "the client was not replaced"
     );
+}
+
+/// Regression: a bearer token with a non-Latin-1 character (a pasted "…") was accepted; setting
+/// the header then threw inside every request and each screen stayed on "Loading…".
+#[wasm_bindgen_test]
+async fn a_token_the_browser_cannot_send_is_refused_with_the_character_named() {
+    let (root, client, _mounted) = mount_settings().await;
+    element::<HtmlElement>(&root, "#auth-bearer").click();
+    leptos::task::tick().await;
+    type_into(&root, "mlflow-token", "abc…def");
+    element::<HtmlElement>(&root, "button[type=submit]").click();
+    leptos::task::tick().await;
+    let alert = root
+        .query_selector(".field-error")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(alert.contains("\"…\" (U+2026)"), "{alert}");
+    assert_eq!(
+        client.get_untracked().base_url(),
+        "",
+        "the client was not replaced"
+    );
+    let shown = format!("{:?}", client.get_untracked());
+    assert!(!shown.contains("Bearer"), "{shown}");
+}
+
+/// Regression: a remembered connection was used without validation, so a bad token kept every
+/// screen on "Loading…" on each reload.
+#[wasm_bindgen_test]
+async fn a_remembered_connection_that_is_no_longer_valid_is_forgotten_with_the_reason() {
+    let session = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    session
+        .set_item(
+            SESSION_KEY,
+            r#"{"auth": "bearer", "token": "abc​def", "remember": true}"#,
+        )
+        .unwrap();
+    let why = Connection::load().unwrap_err();
+    assert!(why.contains("invisible character (U+200B)"), "{why}");
+    assert_eq!(session.get_item(SESSION_KEY).unwrap(), None, "forgotten");
+    assert_eq!(Connection::load(), Ok(None));
 }

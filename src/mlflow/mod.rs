@@ -4,6 +4,7 @@
 //! everywhere (their tests run natively against captured JSON); the HTTP [`Client`] is wasm-only.
 //! They hold only the fields Podium reads (serde skips the rest): every field costs bundle bytes.
 
+mod auth;
 mod error;
 mod logged_model;
 mod model_version;
@@ -18,6 +19,7 @@ mod client;
 
 #[cfg(target_arch = "wasm32")]
 pub use apply::{AliasWrite, ApplyReport, Seen, Step, Stop};
+pub use auth::{basic_problem, exposed_over_http, token_problem};
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, Credentials, Progress};
 pub use error::{ApiError, ErrorBody};

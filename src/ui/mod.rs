@@ -61,7 +61,10 @@ pub fn format_time(ms: i64) -> String {
 /// The whole app: the MLflow client for this page's origin, then the screens.
 #[component]
 pub fn App() -> impl IntoView {
-    let connection = Connection::load().unwrap_or_default();
+    let (connection, forgotten) = match Connection::load() {
+        Ok(remembered) => (remembered.unwrap_or_default(), None),
+        Err(why) => (Connection::default(), Some(why)),
+    };
     provide_client(connection.client());
     let route = provide_router();
     let screen = move || match route.get() {
@@ -76,6 +79,7 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Which model version deserves production and champion, and why"</p>
         </header>
         <main>
+            {forgotten.map(|why| view! { <p class="warning" role="alert">{why}</p> })}
             <details class="connection">
                 <summary>"MLflow connection"</summary>
                 <Settings initial=connection />

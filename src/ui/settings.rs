@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::use_client;
-use crate::mlflow::{Client, Credentials};
+use crate::mlflow::{
+    basic_problem, exposed_over_http, token_problem, Client, Credentials, SearchRegisteredModels,
+};
 
 /// The sessionStorage key; credentials never go to localStorage, URLs or logs.
 pub const SESSION_KEY: &str = "podium.connection";
@@ -66,13 +68,12 @@ impl Connection {
                 return Err("The tracking server URL must be a plain address like http://mlflow.example:5000.".to_owned());
             }
         }
-        match self.auth {
-            AuthMode::Basic if self.username.trim().is_empty() => {
-                Err("Enter the MLflow user name.".to_owned())
-            }
-            AuthMode::Bearer if self.token.trim().is_empty() => Err("Enter the token.".to_owned()),
-            _ => Ok(()),
-        }
+        let problem = match self.auth {
+            AuthMode::None => None,
+            AuthMode::Basic => basic_problem(&self.username, &self.password),
+            AuthMode::Bearer => token_problem(&self.token),
+        };
+        problem.map_or(Ok(()), Err)
     }
 
     /// The client this connection describes.
@@ -88,10 +89,27 @@ impl Connection {
         Client::new(self.base_url.trim(), credentials)
     }
 
-    /// The connection remembered in this tab, if the user asked for that.
-    pub fn load() -> Option<Connection> {
-        let text = session_storage()?.get_item(SESSION_KEY).ok()??;
-        serde_json::from_str(&text).ok()
+    /// The connection remembered in this tab, if the user asked for that. One that no longer
+    /// passes [`Connection::validate`] is forgotten, and the error says why.
+    pub fn load() -> Result<Option<Connection>, String> {
+        let Some(storage) = session_storage() else {
+            return Ok(None);
+        };
+        let Some(text) = storage.get_item(SESSION_KEY).ok().flatten() else {
+            return Ok(None);
+        };
+        let checked = serde_json::from_str::<Connection>(&text)
+            .map_err(|_| "it could not be read".to_owned())
+            .and_then(|c| c.validate().map(|()| c));
+        match checked {
+            Ok(connection) => Ok(Some(connection)),
+            Err(why) => {
+                let _ = storage.remove_item(SESSION_KEY);
+                Err(format!(
+                    "The connection remembered in this tab was forgotten: {why}"
+                ))
+            }
+        }
     }
 
     /// Remembers the connection in sessionStorage if asked (only the secret its sign-in mode
@@ -134,28 +152,56 @@ pub fn Settings(
     let basic = Memo::new(move |_| form.with(|c| c.auth == AuthMode::Basic));
     let bearer = Memo::new(move |_| form.with(|c| c.auth == AuthMode::Bearer));
     let (error, set_error) = signal(None::<String>);
-    let (saved, set_saved) = signal(false);
+    // "Connected" only once MLflow has answered through the new connection.
+    let (status, set_status) = signal(None::<Result<String, String>>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let connection = form.get();
-        match connection.validate() {
-            Ok(()) => {
-                connection.store();
-                client.set(connection.client());
-                set_error.set(None);
-                set_saved.set(true);
-            }
-            Err(e) => {
-                set_error.set(Some(e));
-                set_saved.set(false);
-            }
+        if let Err(e) = connection.validate() {
+            set_error.set(Some(e));
+            set_status.set(None);
+            return;
         }
+        connection.store();
+        let new_client = connection.client();
+        client.set(new_client.clone());
+        set_error.set(None);
+        set_status.set(Some(Ok("Checking the connection…".to_owned())));
+        let server = match connection.base_url.trim() {
+            "" => "this page's origin".to_owned(),
+            url => url.to_owned(),
+        };
+        leptos::task::spawn_local(async move {
+            let probe = SearchRegisteredModels {
+                max_results: Some(1),
+                ..Default::default()
+            };
+            let answer = new_client.search_registered_models(&probe).await;
+            set_status.set(Some(match answer {
+                Ok(_) => Ok(format!("Connected to {server}: MLflow answered.")),
+                Err(e) => Err(format!("Saved, but MLflow at {server} did not answer: {e}")),
+            }));
+        });
+    };
+    let origin = window().location().origin().unwrap_or_default();
+    let exposed = move || {
+        form.with(|c| {
+            if c.auth == AuthMode::None {
+                return None;
+            }
+            exposed_over_http(&c.base_url, &origin).map(|host| {
+                format!(
+                    "Your credentials would travel unencrypted (http) to {host}: anyone on the \
+                     network between can read them. Use https unless this network is private."
+                )
+            })
+        })
     };
     let field = move |f: fn(&mut Connection, String)| {
         move |ev| {
             let value = event_target_value(&ev);
             form.update(|c| f(c, value));
-            set_saved.set(false);
+            set_status.set(None);
         }
     };
     let auth_radio = move |mode: AuthMode, label: &'static str, id: &'static str| {
@@ -225,16 +271,12 @@ pub fn Settings(
                 />
                 "Remember in this browser tab (sessionStorage; never stored anywhere else)"
             </label>
+            <p class="warning" role="note">{exposed}</p>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <button type="submit">"Connect"</button>
-            {move || saved.get().then(|| view! {
-                <p role="status" class="muted">
-                    "Connected to "
-                    {move || {
-                        let url = form.with(|c| c.base_url.trim().to_owned());
-                        if url.is_empty() { "this page's origin".to_owned() } else { url }
-                    }}
-                </p>
+            {move || status.get().map(|s| match s {
+                Ok(text) => view! { <p role="status" class="muted">{text}</p> }.into_any(),
+                Err(text) => view! { <p role="alert" class="field-error">{text}</p> }.into_any(),
             })}
         </form>
     }

@@ -1,0 +1,77 @@
+//! What can be sent as credentials. Browsers refuse a header value with a character outside
+//! Latin-1 (a pasted "…" or an invisible zero-width space) by throwing, so credentials are
+//! checked before a client is built from them, and the message says which character to remove.
+
+/// Why `token` cannot be sent as a bearer token (`Authorization: Bearer <token>`), if it cannot.
+/// A token is plain printable ASCII without spaces.
+pub fn token_problem(token: &str) -> Option<String> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Some("Enter the token.".to_owned());
+    }
+    let (at, c) = token
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic())?;
+    Some(format!(
+        "The token has {} at character {}: tokens are plain ASCII without spaces (was it \
+         pasted with a typographic or invisible character?).",
+        describe(c),
+        at + 1
+    ))
+}
+
+/// Why this user name and password cannot be sent with HTTP basic auth, if they cannot.
+pub fn basic_problem(username: &str, password: &str) -> Option<String> {
+    let username = username.trim();
+    if username.is_empty() {
+        return Some("Enter the MLflow user name.".to_owned());
+    }
+    if username.contains(':') {
+        return Some("A user name for basic auth cannot contain ':'.".to_owned());
+    }
+    for (field, text) in [("user name", username), ("password", password)] {
+        if let Some(c) = text.chars().find(|c| c.is_control()) {
+            return Some(format!("The {field} has {}: remove it.", describe(c)));
+        }
+    }
+    None
+}
+
+/// `"…" (U+2026)`, or `an invisible character (U+200B)`.
+fn describe(c: char) -> String {
+    let code = format!("U+{:04X}", u32::from(c));
+    if c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    {
+        format!("an invisible character ({code})")
+    } else {
+        format!("\"{c}\" ({code})")
+    }
+}
+
+/// The host credentials would reach over plain http, when it is not this machine: MLflow at
+/// `base_url` (empty: the page's own origin, `page_origin`). `None` when the connection is https
+/// or stays on loopback.
+pub fn exposed_over_http(base_url: &str, page_origin: &str) -> Option<String> {
+    let url = if base_url.trim().is_empty() {
+        page_origin
+    } else {
+        base_url.trim()
+    };
+    let rest = url.strip_prefix("http://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    }
+    .to_ascii_lowercase();
+    let loopback = host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "::1"
+        || host.strip_prefix("127.").is_some_and(|r| {
+            r.split('.').count() == 3 && r.split('.').all(|p| p.parse::<u8>().is_ok())
+        });
+    (!loopback).then_some(host)
+}
