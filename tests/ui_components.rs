@@ -248,3 +248,25 @@ async fn a_remembered_connection_that_is_no_longer_valid_is_forgotten_with_the_r
     assert_eq!(session.get_item(SESSION_KEY).unwrap(), None, "forgotten");
     assert_eq!(Connection::load(), Ok(None));
 }
+
+/// Regression: a timestamp out of JavaScript's date range (nanoseconds where MLflow means
+/// milliseconds) made `toISOString` throw while rendering the models table.
+#[wasm_bindgen_test]
+async fn out_of_range_timestamps_are_shown_not_thrown() {
+    let page: SearchRegisteredModelsResponse = serde_json::from_value(serde_json::json!({
+        "registered_models": [
+            {"name": "nanos", "last_updated_timestamp": 1_764_000_000_000_000_000_i64},
+            {"name": "fine", "last_updated_timestamp": 1_764_000_000_000_i64}
+        ]
+    }))
+    .unwrap();
+    let root = container();
+    let models = page.registered_models;
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! { <ModelTable models=models.clone() /> }
+    });
+    leptos::task::tick().await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains("not a time (1764000000000000000)"), "{text}");
+    assert!(text.contains("2025-11-24 16:00"), "{text}");
+}
