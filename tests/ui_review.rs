@@ -500,3 +500,25 @@ async fn large_models_draw_the_newest_versions_first_and_show_more_on_request() 
     assert!(m.row("1").starts_with("v1 "), "{}", m.row("1"));
     assert!(!has(m.el(), "button", "Show 5 more"));
 }
+
+/// Regression: over plain http on a host other than localhost, `navigator.clipboard` does not
+/// exist, and "Copy link" threw.
+#[wasm_bindgen_test]
+async fn copy_link_without_a_clipboard_says_how_to_copy() {
+    let m = mount(None).await;
+    let navigator = web_sys::window().unwrap().navigator();
+    // As in an insecure context: the clipboard is not there.
+    let hidden = js_sys::Object::new();
+    js_sys::Reflect::set(&hidden, &"value".into(), &wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    js_sys::Reflect::set(&hidden, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Reflect::define_property(&navigator, &"clipboard".into(), &hidden).unwrap();
+    button(m.el(), "Copy link").click();
+    dom::settled().await;
+    js_sys::Reflect::delete_property(&navigator, &"clipboard".into()).unwrap();
+    assert!(
+        m.text(".share [role=status]")
+            .contains("select the link above and copy it"),
+        "{}",
+        m.text(".share")
+    );
+}
