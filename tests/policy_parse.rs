@@ -236,3 +236,85 @@ fn exports_to_the_seeds_forms() {
         "Python literals: {python}"
     );
 }
+
+#[test]
+fn hostile_policies_are_refused_with_one_clear_answer() {
+    use podium::policy::{MAX_KEY_METRICS, MAX_POLICY_TEXT, MAX_RULES};
+    // Duplicate keys: serde_json alone keeps the last one silently.
+    let err = Policy::from_json(r#"{"rules": [], "rules": [{"metric": "m", "threshold": 1}]}"#)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("the key \"rules\" appears twice"),
+        "{err}"
+    );
+    let err = Policy::from_json(r#"{"relevance/mean": 0.7, "relevance/mean": 0.1}"#).unwrap_err();
+    assert!(err.to_string().contains("appears twice"), "{err}");
+    // Too much text: refused before it is parsed.
+    let huge = format!(
+        "{{\"champion_metrics\": [{}]}}",
+        vec!["\"m\""; 150_000].join(",")
+    );
+    assert!(huge.len() > MAX_POLICY_TEXT);
+    let err = Policy::from_json(&huge).unwrap_err();
+    assert!(err.to_string().contains("at most 64 KB is read"), "{err}");
+    // Within the text limit but over the counts: one problem each, not one per entry.
+    let keys: Vec<String> = (0..MAX_KEY_METRICS + 1)
+        .map(|i| format!("\"k{i}\""))
+        .collect();
+    let rules: Vec<String> = (0..MAX_RULES + 1)
+        .map(|i| format!("{{\"metric\": \"r{i}\", \"threshold\": 0.5}}"))
+        .collect();
+    let text = format!(
+        "{{\"rules\": [{}], \"champion_metrics\": [{}]}}",
+        rules.join(","),
+        keys.join(",")
+    );
+    let err = Policy::from_json(&text).unwrap_err();
+    assert_eq!(
+        err.messages(),
+        [
+            format!(
+                "rules: {} entries; a policy has at most {MAX_RULES}",
+                MAX_RULES + 1
+            ),
+            format!(
+                "champion_metrics: {} entries; a policy has at most {MAX_KEY_METRICS}",
+                MAX_KEY_METRICS + 1
+            ),
+        ]
+    );
+}
+
+#[test]
+fn metrics_that_match_nothing_are_found_with_their_look_alike() {
+    use podium::policy::{MetricSet, MetricTable};
+    let versions: Vec<MetricSet> = vec![
+        [("relevance_to_query/mean", 0.8), ("safety/mean", 0.9)]
+            .into_iter()
+            .collect(),
+        [("cost_accuracy/mean", 0.85)].into_iter().collect(),
+    ];
+    let table = MetricTable::new(&versions);
+    let policy = Policy::from_json(
+        r#"{"rules": [{"metric": "relevance/mean", "threshold": 0.7},
+                      {"metric": "safety/mean ", "threshold": 0.9},
+                      {"metric": "cost_аccuracy/mean", "threshold": 0.8},
+                      {"metric": "latency_ms/p95", "threshold": 900, "greater_is_better": false}],
+            "champion_metrics": ["relevance/mean", "guidelines/mean"]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        table.unmatched(&policy),
+        [
+            ("safety/mean ".to_owned(), Some("safety/mean".to_owned())),
+            // A Cyrillic "а" in place of the Latin "a".
+            (
+                "cost_аccuracy/mean".to_owned(),
+                Some("cost_accuracy/mean".to_owned())
+            ),
+            ("latency_ms/p95".to_owned(), None),
+            ("guidelines/mean".to_owned(), None),
+        ],
+        "relevance/mean is found through its alias"
+    );
+}

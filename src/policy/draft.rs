@@ -198,14 +198,13 @@ impl PolicyDraft {
 
     /// Metrics offered as key metrics: the rules' metrics, then other key metrics, once each.
     pub fn key_metric_choices(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let rules = self.rules.iter().map(|r| &r.metric);
-        for m in rules.chain(&self.base.champion_metrics) {
-            if !m.trim().is_empty() && !names.contains(m) {
-                names.push(m.clone());
-            }
-        }
-        names
+        rules
+            .chain(&self.base.champion_metrics)
+            .filter(|m| !m.trim().is_empty() && seen.insert(m.as_str()))
+            .cloned()
+            .collect()
     }
 
     /// The policy this draft describes, or every problem with it (numbers that do not read,

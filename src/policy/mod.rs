@@ -38,7 +38,10 @@ pub use decision::{decide, Decision};
 pub use draft::{NumberField, PolicyDraft, RuleDraft};
 pub use export::ExportFormat;
 pub use metrics::MetricSet;
-pub use parse::{Field, PolicyError, Problem, RuleId};
+pub use parse::{
+    Field, PolicyError, Problem, RuleId, MAX_ALIASED_METRICS, MAX_KEY_METRICS, MAX_POLICY_TEXT,
+    MAX_RULES,
+};
 pub use plan::{summary, AliasMove, Candidate, MoveState, Plan, Refusal};
 pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
 pub use rules::{

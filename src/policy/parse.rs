@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
@@ -19,6 +20,15 @@ use super::rules::{
 /// while other rows are added or removed; for a policy on its own it is the rule's position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RuleId(pub u32);
+
+/// The largest policy text read (from a link, an import or the saved tag).
+pub const MAX_POLICY_TEXT: usize = 64 * 1024;
+/// The most rules a policy may have.
+pub const MAX_RULES: usize = 100;
+/// The most champion key metrics a policy may have.
+pub const MAX_KEY_METRICS: usize = 100;
+/// The most metrics a policy may give aliases to.
+pub const MAX_ALIASED_METRICS: usize = 200;
 
 /// Which part of a policy a [`Problem`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,8 +215,18 @@ const RULE_KEYS: [&str; 5] = [
 impl Policy {
     /// Reads a policy from JSON: the policy document, or the seed's flat `THRESHOLDS` dict
     /// (`{"relevance/mean": 0.7, ...}`), which yields exactly the seed's behaviour.
+    ///
+    /// Text over [`MAX_POLICY_TEXT`] bytes, and an object with the same key twice (which JSON
+    /// readers disagree on), are refused.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let value: Value =
+        if text.len() > MAX_POLICY_TEXT {
+            return Err(PolicyError::Syntax(format!(
+                "the policy is {} KB of text; at most {} KB is read",
+                text.len() / 1024,
+                MAX_POLICY_TEXT / 1024
+            )));
+        }
+        let Strict(value) =
             serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
         Policy::from_value(&value)
     }
@@ -274,6 +294,28 @@ impl Policy {
                     self.version
                 ),
             );
+        }
+        // Past the limits nothing more is checked: a hostile link gets one clear answer fast.
+        for (field, count, limit) in [
+            (Field::Rules, self.rules.len(), MAX_RULES),
+            (
+                Field::ChampionMetrics,
+                self.champion_metrics.len(),
+                MAX_KEY_METRICS,
+            ),
+            (
+                Field::MetricAliases,
+                self.metric_aliases.0.len(),
+                MAX_ALIASED_METRICS,
+            ),
+        ] {
+            if count > limit {
+                let message = format!("{count} entries; a policy has at most {limit}");
+                found.policy(field, field.key(), message);
+            }
+        }
+        if !found.0.is_empty() {
+            return found.0;
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, rule) in self.rules.iter().enumerate() {
@@ -655,5 +697,66 @@ fn kind(value: &Value) -> String {
         },
         Value::Array(_) => "a list".to_owned(),
         Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+/// JSON as serde_json reads it, except that an object with the same key twice is an error:
+/// serde_json keeps the last silently, another reader may keep the first.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "the key \"{key}\" appears twice in one object"
+                )));
+            }
+            let Strict(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
     }
 }

@@ -81,6 +81,23 @@ impl MetricTable {
             })
     }
 
+    /// The metrics `policy` reads (rules, then key metrics) that no version has under any of
+    /// their keys — every version skips them — each with the key it most likely means (one a
+    /// trailing space or a look-alike letter away: at most two edits), if there is one.
+    pub fn unmatched(&self, policy: &Policy) -> Vec<(String, Option<String>)> {
+        let mut seen = std::collections::HashSet::new();
+        let names = policy.rules.iter().map(|r| &r.metric);
+        names
+            .chain(&policy.champion_metrics)
+            .filter(|m| seen.insert(m.as_str()))
+            .filter(|m| self.column(m, &policy.metric_aliases).0.is_empty())
+            .map(|m| {
+                let near = self.keys.iter().find(|k| edits_within(m, k, 2)).cloned();
+                (m.clone(), near)
+            })
+            .collect()
+    }
+
     fn at(&self, row: usize, col: usize) -> Option<f64> {
         self.values[row * self.keys.len() + col]
     }
@@ -213,4 +230,23 @@ pub fn preview(policy: &Policy, table: &MetricTable, champion: Option<usize>) ->
         cells,
         rules: policy.rules.len(),
     }
+}
+
+/// Whether `a` becomes `b` in at most `limit` single-character edits (Levenshtein, by char).
+fn edits_within(a: &str, b: &str, limit: usize) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()] <= limit
 }

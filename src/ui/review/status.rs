@@ -60,8 +60,30 @@ pub fn PolicyStatus() -> impl IntoView {
             </p>
         }
     });
+    // A metric that matches nothing is skipped by every version: say so, with its look-alike.
+    let unmatched = Memo::new(move |_| {
+        let table = state.table();
+        state.in_effect().with(|e| table.unmatched(&e.policy))
+    });
+    let unmatched = move || {
+        unmatched
+            .get()
+            .into_iter()
+            .map(|(metric, near)| {
+                let hint = near
+                    .map(|n| format!(" (did you mean \"{n}\"?)"))
+                    .unwrap_or_default();
+                view! {
+                    <li>
+                        {format!("\"{metric}\" matches no metric of this model{hint}: every version skips it.")}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     view! {
         {from_link}
+        <ul class="warning unmatched" role="note">{unmatched}</ul>
         <div class="policy-status" role="status">
             {move || {
                 let differences = differences.get();
