@@ -5,16 +5,24 @@ as a reverse proxy beside the MLflow UI. Used by the end-to-end tests.
 
 Prints `serving http://127.0.0.1:<port>` once it listens.
 
-Faults for tests of writes (the request is otherwise a real MLflow request):
+Faults for tests (every other request is a real MLflow request):
     --refuse-alias NAME       moving alias NAME answers 403 without reaching MLflow
     --lose-answer-alias NAME  moving alias NAME reaches MLflow, then the connection is dropped
                               before the answer (the browser sees a network error)
+    --fault PATH=KIND[xN]     requests whose path contains PATH get KIND (the first N times,
+                              or always): status:CODE (answers CODE), drop (closes the
+                              connection), delay:SECONDS, stall-body (headers and half the
+                              body, then nothing), truncate (half the JSON, as if complete),
+                              repeat-token (every page says the same next_page_token)
 """
 
 import argparse
 import http.server
 import json
 import os
+import threading
+import time
+import urllib.parse
 import sys
 import urllib.error
 import urllib.request
@@ -36,7 +44,34 @@ def alias_of(body):
         return None
 
 
-def handler(dist, mlflow, refuse=(), lose_answer=()):
+class Faults:
+    """The --fault rules and how often each has fired."""
+
+    def __init__(self, specs):
+        self.rules = []
+        for spec in specs:
+            path, _, kind = spec.partition("=")
+            times = None
+            if "x" in kind.rsplit(":", 1)[-1] and kind.rsplit("x", 1)[-1].isdigit():
+                kind, n = kind.rsplit("x", 1)
+                times = int(n)
+            self.rules.append({"path": path, "kind": kind, "times": times, "fired": 0})
+        self.lock = threading.Lock()
+
+    def take(self, path):
+        """The fault to inject into a request for `path`, if any."""
+        with self.lock:
+            for rule in self.rules:
+                if rule["path"] in path and (rule["times"] is None or rule["fired"] < rule["times"]):
+                    rule["fired"] += 1
+                    return rule["kind"]
+        return None
+
+
+REPEATED_TOKEN = "podium-test-repeated-token"
+
+
+def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                           ".wasm": "application/wasm", ".js": "text/javascript"}
@@ -61,7 +96,23 @@ def handler(dist, mlflow, refuse=(), lose_answer=()):
                 self.end_headers()
                 self.wfile.write(data)
                 return
-            req = urllib.request.Request(mlflow + self.path, data=body, method=self.command)
+            fault = faults.take(self.path.split("?")[0]) if faults else None
+            if fault == "drop":
+                self.close_connection = True
+                return
+            if fault and fault.startswith("status:"):
+                code = int(fault.split(":")[1])
+                return self.answer(code, json.dumps({"error_code": "TEMPORARILY_UNAVAILABLE",
+                                                     "message": f"injected {code}"}).encode())
+            if fault and fault.startswith("delay:"):
+                time.sleep(float(fault.split(":")[1]))
+            target = self.path
+            if fault == "repeat-token":
+                # The repeated token is ours, not MLflow's: ask MLflow for the first page again.
+                url = urllib.parse.urlsplit(self.path)
+                query = [(k, v) for k, v in urllib.parse.parse_qsl(url.query) if v != REPEATED_TOKEN]
+                target = url._replace(query=urllib.parse.urlencode(query)).geturl()
+            req = urllib.request.Request(mlflow + target, data=body, method=self.command)
             for k, v in self.headers.items():
                 if k.lower() not in HOP_BY_HOP:
                     req.add_header(k, v)
@@ -81,10 +132,33 @@ def handler(dist, mlflow, refuse=(), lose_answer=()):
             if alias is not None and alias in lose_answer:
                 self.close_connection = True  # MLflow did it; the browser never hears
                 return
+            if fault == "repeat-token":
+                page = json.loads(data)
+                page["next_page_token"] = REPEATED_TOKEN
+                data = json.dumps(page).encode()
+            if fault == "truncate":
+                data = data[: len(data) // 2]
+            if fault == "stall-body":
+                self.send_response(resp.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                time.sleep(60)
+                self.close_connection = True
+                return
             self.send_response(resp.status)
             for k, v in resp.headers.items():
                 if k.lower() not in DROPPED:
                     self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def answer(self, status, data, content_type="application/json"):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -110,10 +184,12 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--refuse-alias", action="append", default=[])
     p.add_argument("--lose-answer-alias", action="append", default=[])
+    p.add_argument("--fault", action="append", default=[])
     a = p.parse_args()
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", a.port),
-        handler(os.path.abspath(a.dist), a.mlflow.rstrip("/"), a.refuse_alias, a.lose_answer_alias))
+        handler(os.path.abspath(a.dist), a.mlflow.rstrip("/"), a.refuse_alias, a.lose_answer_alias,
+                Faults(a.fault)))
     print(f"serving http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -240,7 +240,7 @@ async fn a_remembered_connection_that_is_no_longer_valid_is_forgotten_with_the_r
     session
         .set_item(
             SESSION_KEY,
-            r#"{"auth": "bearer", "token": "abc​def", "remember": true}"#,
+            r#"{"auth": "bearer", "token": "abc\u200bdef", "remember": true}"#,
         )
         .unwrap();
     let why = Connection::load().unwrap_err();

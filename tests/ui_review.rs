@@ -525,7 +525,10 @@ async fn copy_link_without_a_clipboard_says_how_to_copy() {
 
 #[wasm_bindgen_test]
 async fn a_rule_whose_metric_matches_nothing_is_flagged_with_its_look_alike() {
-    let m = mount(Some(r#"{"rules": [{"metric": "safety/mеan", "threshold": 0.9}]}"#)).await;
+    let m = mount(Some(
+        r#"{"rules": [{"metric": "safety/mеan", "threshold": 0.9}]}"#,
+    ))
+    .await;
     let flagged = m.text(".unmatched");
     assert_eq!(
         flagged,

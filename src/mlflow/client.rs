@@ -24,18 +24,43 @@ use super::review::ReviewData;
 use super::run::{run_id_filters, Run, SearchExperimentsResponse, SearchRuns, SearchRunsResponse};
 use super::API_PREFIX;
 
-/// How long one request may take before it counts as failed.
-const TIMEOUT_MS: u32 = 30_000;
-/// Attempts for idempotent reads (the first one included).
+/// How long one request may take, its whole body included, before it counts as failed.
+const TIMEOUT_MS: u32 = 15_000;
+/// Attempts for idempotent reads (the first one included): a read fails for good within
+/// 3 × 15 s plus 1.5 s of back-off.
 const READ_ATTEMPTS: u32 = 3;
+/// Pages followed for one listing at most (with the page sizes below, millions of items).
+const MAX_PAGES: usize = 1_000;
 /// MLflow's page size limit for registered-model search.
 const MODELS_PAGE: u32 = 1_000;
-/// Page size for model-version search (MLflow allows up to 200 000): one call for most models.
-const VERSIONS_PAGE: u32 = 200_000;
+/// Page size for model-version search: one page for most models, and a page that a
+/// one-worker server answers in well under the timeout.
+const VERSIONS_PAGE: u32 = 5_000;
 /// Page size for experiment search.
 const EXPERIMENTS_PAGE: u32 = 50_000;
 /// Logged models fetched at once.
 const LOGGED_MODELS_IN_FLIGHT: usize = 4;
+
+/// A read that failed and is about to be tried again (for "retrying…" on screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retry {
+    /// The attempt about to start (2 for the first retry).
+    pub attempt: u32,
+    /// Attempts in all.
+    pub attempts: u32,
+    /// Why the last attempt failed.
+    pub error: ApiError,
+}
+
+/// Told about each retry of a read.
+#[derive(Clone)]
+struct RetryObserver(SendWrapper<std::rc::Rc<dyn Fn(Retry)>>);
+
+impl fmt::Debug for RetryObserver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RetryObserver")
+    }
+}
 
 /// How far loading a model's review data has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +122,7 @@ pub struct Client {
     // Browser objects are single-threaded; wasm has one thread, and Leptos context wants Send.
     signal: Option<SendWrapper<AbortSignal>>,
     requests: Arc<AtomicU32>,
+    on_retry: Option<RetryObserver>,
 }
 
 impl Client {
@@ -113,6 +139,16 @@ impl Client {
             credentials,
             signal: None,
             requests: Arc::new(AtomicU32::new(0)),
+            on_retry: None,
+        }
+    }
+
+    /// The same client, telling `observer` before each retry of a read.
+    pub fn on_retry(&self, observer: impl Fn(Retry) + 'static) -> Client {
+        let observer: std::rc::Rc<dyn Fn(Retry)> = std::rc::Rc::new(observer);
+        Client {
+            on_retry: Some(RetryObserver(SendWrapper::new(observer))),
+            ..self.clone()
         }
     }
 
@@ -134,6 +170,7 @@ impl Client {
     pub fn detached(&self) -> Client {
         Client {
             signal: None,
+            on_retry: None,
             ..self.clone()
         }
     }
@@ -141,16 +178,10 @@ impl Client {
     /// The user name MLflow's basic-auth app knows this client as (`users/current`); `None`
     /// when the server runs without it (it answers 404 there).
     pub async fn current_user(&self) -> Result<Option<String>, ApiError> {
-        #[derive(serde::Deserialize)]
-        struct User {
-            username: String,
-        }
-        #[derive(serde::Deserialize)]
-        struct CurrentUser {
-            user: User,
-        }
-        match self.get::<CurrentUser>("users/current", &[]).await {
-            Ok(current) => Ok(Some(current.user.username)),
+        // `{"user": {"username": ...}}`, read through a Value: the JSON Value reader is in the
+        // bundle already, two derived DTOs for one string are not.
+        match self.get::<serde_json::Value>("users/current", &[]).await {
+            Ok(current) => Ok(current["user"]["username"].as_str().map(str::to_owned)),
             Err(e) if e.status() == Some(404) => Ok(None),
             Err(e) => Err(e),
         }
@@ -564,35 +595,42 @@ impl Client {
             };
             match result {
                 Err(e) if e.is_transient() && attempt < READ_ATTEMPTS => {
-                    TimeoutFuture::new(250 * 2u32.pow(attempt)).await;
                     attempt += 1;
+                    if let Some(RetryObserver(observe)) = &self.on_retry {
+                        observe(Retry {
+                            attempt,
+                            attempts: READ_ATTEMPTS,
+                            error: e,
+                        });
+                    }
+                    TimeoutFuture::new(250 * 2u32.pow(attempt - 1)).await;
                 }
                 other => return other,
             }
         }
     }
 
-    /// Sends one request; the body of a successful answer, or the error MLflow gave.
+    /// Sends one request; the body of a successful answer, or the error MLflow gave. The time
+    /// limit covers the whole exchange: a server that sends headers and then stalls the body
+    /// fails like one that never answers.
     async fn send(&self, url: &str, request: Request) -> Result<String, ApiError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let response = {
-            let sent = std::pin::pin!(request.send());
-            match select(sent, TimeoutFuture::new(TIMEOUT_MS)).await {
-                Either::Left((result, _)) => result.map_err(|e| network(url, e))?,
-                Either::Right(_) => {
-                    return Err(ApiError::Timeout {
-                        url: url.to_owned(),
-                        seconds: TIMEOUT_MS / 1000,
-                    })
-                }
+        let exchange = async {
+            let response = request.send().await.map_err(|e| network(url, e))?;
+            let status = response.status();
+            let body = response.text().await.map_err(|e| network(url, e))?;
+            if response.ok() {
+                Ok(body)
+            } else {
+                Err(ApiError::from_response(status, &body))
             }
         };
-        let status = response.status();
-        let body = response.text().await.map_err(|e| network(url, e))?;
-        if response.ok() {
-            Ok(body)
-        } else {
-            Err(ApiError::from_response(status, &body))
+        match select(std::pin::pin!(exchange), TimeoutFuture::new(TIMEOUT_MS)).await {
+            Either::Left((result, _)) => result,
+            Either::Right(_) => Err(ApiError::Timeout {
+                url: url.to_owned(),
+                seconds: TIMEOUT_MS / 1000,
+            }),
         }
     }
 }
@@ -605,15 +643,32 @@ where
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), ApiError>>,
 {
     let mut items = Vec::new();
+    // Tokens seen so far: at most MAX_PAGES of them.
+    let mut seen: Vec<String> = Vec::new();
     let mut token = None;
-    loop {
+    for _ in 0..MAX_PAGES {
         let (page, next) = fetch(token.take()).await?;
         items.extend(page);
         match next.filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t),
+            // A token seen before would page forever.
+            Some(t) if seen.contains(&t) => {
+                return Err(ApiError::Inconsistent {
+                    detail: format!(
+                        "MLflow sent the same page token twice after {} items",
+                        items.len()
+                    ),
+                })
+            }
+            Some(t) => {
+                seen.push(t.clone());
+                token = Some(t);
+            }
             None => return Ok(items),
         }
     }
+    Err(ApiError::Inconsistent {
+        detail: format!("MLflow was still paging after {MAX_PAGES} pages"),
+    })
 }
 
 fn parse<T: DeserializeOwned>(url: &str, body: &str) -> Result<T, ApiError> {

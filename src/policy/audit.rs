@@ -182,6 +182,42 @@ pub fn used_metrics(policy: &Policy, set: &MetricSet) -> MetricSet {
     used
 }
 
+/// What the history shows of a record: who moved which alias where, when and why. Read
+/// without the policy and metrics the record also carries (serde skips them): the history
+/// never shows them, and reading them would cost the bundle their readers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RecordSummary {
+    /// Why.
+    pub kind: MoveKind,
+    /// The alias moved.
+    pub alias: String,
+    /// The version that held it.
+    pub from: Option<String>,
+    /// The version that received it.
+    pub to: Option<String>,
+    /// When, in milliseconds since the epoch.
+    pub at: i64,
+    /// Who, when known.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The decision or reason in words.
+    pub summary: String,
+    /// For a rollback or restore, the record it undoes.
+    #[serde(default)]
+    pub undoes: Option<String>,
+}
+
+impl RecordSummary {
+    /// The move it records.
+    pub fn change(&self) -> AliasMove {
+        AliasMove {
+            alias: self.alias.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+}
+
 /// One entry of a model's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
@@ -190,7 +226,7 @@ pub struct HistoryEntry {
     /// The version whose tag it is.
     pub version: String,
     /// The record, or why it could not be read (shown, never dropped).
-    pub record: Result<AuditRecord, String>,
+    pub record: Result<RecordSummary, String>,
 }
 
 impl HistoryEntry {

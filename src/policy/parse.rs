@@ -226,8 +226,9 @@ impl Policy {
                 MAX_POLICY_TEXT / 1024
             )));
         }
-        let Strict(value) =
-            serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        let syntax = |e: serde_json::Error| PolicyError::Syntax(e.to_string());
+        serde_json::from_str::<NoDuplicateKeys>(text).map_err(syntax)?;
+        let value: Value = serde_json::from_str(text).map_err(syntax)?;
         Policy::from_value(&value)
     }
 
@@ -700,63 +701,54 @@ fn kind(value: &Value) -> String {
     }
 }
 
-/// JSON as serde_json reads it, except that an object with the same key twice is an error:
-/// serde_json keeps the last silently, another reader may keep the first.
-struct Strict(Value);
+/// Walks JSON only to find an object with the same key twice (serde_json keeps the last one
+/// silently; another reader may keep the first), without building anything.
+struct NoDuplicateKeys;
 
-impl<'de> Deserialize<'de> for Strict {
+impl<'de> Deserialize<'de> for NoDuplicateKeys {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(Strict)
+        d.deserialize_any(NoDuplicateKeys)
     }
 }
 
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
+impl<'de> Visitor<'de> for NoDuplicateKeys {
+    type Value = NoDuplicateKeys;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("JSON")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(v.into())
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(v.into())
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(self)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Strict(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut keys = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
+            if !keys.insert(key.clone()) {
                 return Err(de::Error::custom(format!(
                     "the key \"{key}\" appears twice in one object"
                 )));
             }
-            let Strict(value) = map.next_value()?;
-            object.insert(key, value);
+            map.next_value::<NoDuplicateKeys>()?;
         }
-        Ok(Value::Object(object))
+        Ok(self)
     }
 }

@@ -92,3 +92,110 @@ async fn a_model_name_with_a_quote_shows_its_versions() {
     })
     .await;
 }
+
+const PLAN: &str = "//p[@data-testid='plan']";
+const ERROR_PANEL: &str = "//section[@role='alert' and h2]";
+
+/// Opens the demo model's review through a proxy that injects `faults`.
+async fn open_health(browser: &fantoccini::Client, app: &App) {
+    browser
+        .goto(&format!("{}/models/health_monitor_agent", app.url))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_body_is_retried_and_the_retry_is_shown() {
+    let mlflow = Mlflow::start_seeded("stall");
+    // The first runs/search sends headers and half its body, then nothing.
+    let app = App::serve_with(&mlflow.url, &["--fault", "runs/search=stall-bodyx1"]);
+    with_browser(|browser| async move {
+        open_health(&browser, &app).await;
+        let retrying = until("the retry to be shown", || async {
+            text_of(&browser, "//p[@role='status']")
+                .await
+                .filter(|t| t.contains("trying again (2 of 3)"))
+        })
+        .await;
+        assert!(retrying.contains("did not answer"), "{retrying}");
+        let plan = until("the plan after the retry", || text_of(&browser, PLAN)).await;
+        assert!(plan.starts_with("production: v4 → v6"), "{plan}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_server_gives_a_clear_message_and_no_half_decision() {
+    let mlflow = Mlflow::start_seeded("failing");
+    let app = App::serve_with(
+        &mlflow.url,
+        &["--fault", "model-versions/search=status:503"],
+    );
+    with_browser(|browser| async move {
+        let started = std::time::Instant::now();
+        open_health(&browser, &app).await;
+        let panel = until("the error panel", || text_of(&browser, ERROR_PANEL)).await;
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "bounded: {:?}",
+            started.elapsed()
+        );
+        assert!(
+            panel.contains("Could not load model health_monitor_agent"),
+            "{panel}"
+        );
+        assert!(panel.contains("HTTP 503"), "{panel}");
+        // Nothing decided on part of the data.
+        assert!(text_of(&browser, PLAN).await.is_none());
+        assert!(text_of(
+            &browser,
+            "//table[@aria-label='Versions and their verdicts']"
+        )
+        .await
+        .is_none());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_page_token_ends_the_load_with_an_error() {
+    let mlflow = Mlflow::start_seeded("repeat-token");
+    let app = App::serve_with(
+        &mlflow.url,
+        &["--fault", "model-versions/search=repeat-token"],
+    );
+    with_browser(|browser| async move {
+        open_health(&browser, &app).await;
+        let panel = until("the error panel", || text_of(&browser, ERROR_PANEL)).await;
+        assert!(
+            panel.contains("MLflow sent the same page token twice"),
+            "{panel}"
+        );
+        assert!(text_of(&browser, PLAN).await.is_none());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn truncated_json_and_dropped_connections() {
+    let mlflow = Mlflow::start_seeded("truncate");
+    // The model's JSON cut in half (not retried: MLflow did answer), while the experiment list's
+    // first connection is dropped (retried).
+    let app = App::serve_with(
+        &mlflow.url,
+        &[
+            "--fault",
+            "registered-models/get=truncate",
+            "--fault",
+            "experiments/search=dropx1",
+        ],
+    );
+    with_browser(|browser| async move {
+        open_health(&browser, &app).await;
+        let panel = until("the error panel", || text_of(&browser, ERROR_PANEL)).await;
+        assert!(panel.contains("Unexpected answer from MLflow"), "{panel}");
+        assert!(panel.contains("registered-models/get"), "{panel}");
+        assert!(text_of(&browser, PLAN).await.is_none());
+    })
+    .await;
+}

@@ -25,13 +25,15 @@ pub fn DecisionPanel() -> impl IntoView {
         }
         .into_any();
     }
-    let version = Memo::new(move |_| {
+    // Text parts are plain closures (a text node is only written when its text changes); the
+    // lists below are memos, so an unchanged list is not redrawn.
+    let version = move || {
         let row = state.candidate().get();
         state.data().versions[row].version.version.clone()
-    });
-    let plan = Memo::new(move |_| {
+    };
+    let plan = move || {
         let aliases = state.data().aliases();
-        let version = version.get();
+        let version = version();
         state.decision().with(|d| {
             let d = d.as_ref()?;
             Some(
@@ -40,26 +42,28 @@ pub fn DecisionPanel() -> impl IntoView {
                     .with(|e| summary(&e.policy, d, &version, &aliases)),
             )
         })
-    });
-    let tally = Memo::new(move |_| {
+    };
+    let tally = move || {
         state.decision().with(|d| {
-            d.as_ref().map(|d| {
-                let passed = d
-                    .checks
-                    .iter()
-                    .filter(|c| c.verdict == Verdict::Pass)
-                    .count();
-                let rules = state.in_effect().with(|e| e.policy.rules.len());
-                (
-                    d.passes,
-                    passed,
-                    d.failures().count(),
-                    d.rules_checked,
-                    rules,
-                )
-            })
+            let d = d.as_ref()?;
+            let passed = d
+                .checks
+                .iter()
+                .filter(|c| c.verdict == Verdict::Pass)
+                .count();
+            let failed = d.failures().count();
+            let rules = state.in_effect().with(|e| e.policy.rules.len());
+            let verdict = if d.passes {
+                "Passes the policy"
+            } else {
+                "Fails the policy"
+            };
+            Some(format!(
+                "{verdict}: {passed} checks passed, {failed} failed; {} of {rules} rules checked.",
+                d.rules_checked
+            ))
         })
-    });
+    };
     let checks = Memo::new(move |_| {
         state
             .decision()
@@ -77,22 +81,11 @@ pub fn DecisionPanel() -> impl IntoView {
     });
     view! {
         <section class="decision" aria-labelledby="decision-heading">
-            <h2 id="decision-heading">{move || format!("Decision for v{}", version.get())}</h2>
-            <p class="plan" data-testid="plan" aria-live="polite">{move || plan.get()}</p>
+            <h2 id="decision-heading">{move || format!("Decision for v{}", version())}</h2>
+            <p class="plan" data-testid="plan" aria-live="polite">{plan}</p>
             <super::promote::PromoteBar />
             <super::promote::ReportPanel />
-            <p>
-                {move || {
-                    tally
-                        .get()
-                        .map(|(passes, passed, failed, checked, rules)| {
-                            let verdict = if passes { "Passes the policy" } else { "Fails the policy" };
-                            format!(
-                                "{verdict}: {passed} checks passed, {failed} failed; {checked} of {rules} rules checked."
-                            )
-                        })
-                }}
-            </p>
+            <p>{tally}</p>
             <CheckList checks />
             <h3>"Against the champion"</h3>
             <ComparisonTable comparison />

@@ -167,13 +167,14 @@ fn ThresholdSlider(
     metric: Signal<String>,
 ) -> impl IntoView {
     let state = use_review();
-    let range = Memo::new(move |_| {
+    // The ranges change only when the rules do: a closure, no memo of its own.
+    let range = move || {
         state
             .ranges()
             .with(|all| all.iter().find(|(r, _)| *r == id).map(|(_, range)| *range))
-    });
+    };
     move || {
-        range.get().map(|(lo, hi)| {
+        range().map(|(lo, hi)| {
             let (lo, hi) = if hi > lo {
                 (lo, hi)
             } else {

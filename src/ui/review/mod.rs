@@ -32,7 +32,7 @@ pub use state::{
 use super::debounce::debounced;
 use super::route::{replace_url, Link, Route};
 use super::{use_client, use_scoped_client, AliasChips, ErrorPanel};
-use crate::mlflow::{Client, Progress, ReviewData};
+use crate::mlflow::{Client, Progress, Retry, ReviewData};
 
 /// Loads model `name` and shows its review.
 #[component]
@@ -45,15 +45,18 @@ pub fn ReviewScreen(
     let client = use_scoped_client();
     let reload = Reload::new();
     let (progress, set_progress) = signal(None::<Progress>);
+    let (retry, set_retry) = signal(None::<Retry>);
     // Keyed on the client (a new connection reloads) and on `reload` (after a write, or when
     // MLflow changed under the screen). While it reloads, the last review stays on screen.
     let data = LocalResource::new({
         let name = name.clone();
         move || {
-            let client = client.get();
+            // Retries are shown while loading: a slow or failing server is never silent.
+            let client = client.get().on_retry(move |r| set_retry.set(Some(r)));
             let _ = reload.generation();
             let name = name.clone();
             async move {
+                set_retry.set(None);
                 let review = client
                     .load_review(&name, None, move |p| set_progress.set(Some(p)))
                     .await?;
@@ -62,11 +65,20 @@ pub fn ReviewScreen(
             }
         }
     });
-    let loading = move || match progress.get() {
-        Some(Progress { loaded, total }) => {
-            format!("Loading evaluations… {loaded} of {total} versions")
+    let loading = move || {
+        let step = match progress.get() {
+            Some(Progress { loaded, total }) => {
+                format!("Loading evaluations… {loaded} of {total} versions")
+            }
+            None => "Loading the model…".to_owned(),
+        };
+        match retry.get() {
+            Some(r) => format!(
+                "{step} MLflow did not answer properly ({}); trying again ({} of {})…",
+                r.error, r.attempt, r.attempts
+            ),
+            None => step,
         }
-        None => "Loading the model…".to_owned(),
     };
     view! {
         <p class="breadcrumb">

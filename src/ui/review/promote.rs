@@ -337,12 +337,12 @@ fn conflict_text(report: &ApplyReport) -> String {
 #[component]
 pub fn PromoteBar() -> impl IntoView {
     let state = use_review();
-    let proposal = Memo::new(move |_| promotion(&state));
-    let blocked = move || {
-        state.busy().get() || state.pending().with(Option::is_some) || proposal.with(Result::is_err)
-    };
+    // Recomputed on each change it depends on (a fraction of a millisecond): no memo needed.
+    let proposal = move || promotion(&state);
+    let blocked =
+        move || state.busy().get() || state.pending().with(Option::is_some) || proposal().is_err();
     let open = move |_| {
-        if let Ok(moves) = proposal.get_untracked() {
+        if let Ok(moves) = untrack(proposal) {
             state.ask_to_confirm(moves);
         }
     };
@@ -358,7 +358,7 @@ pub fn PromoteBar() -> impl IntoView {
                 "Apply…"
             </button>
             <p id="apply-reason" class="muted">
-                {move || match proposal.get() {
+                {move || match proposal() {
                     Ok(p) => {
                         let moves: Vec<String> = p.plan.moves.iter().map(ToString::to_string).collect();
                         format!("Applying moves {}; you confirm first.", moves.join(" and "))

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use super::promote::Pending;
 use crate::mlflow::{ApplyReport, Client, ReviewData, POLICY_TAG};
 use crate::policy::{
-    decide, preview, Decision, MetricAliases, MetricTable, MissingMetric, NumberField, Policy,
-    PolicyDraft, Preview, Problem, RuleId,
+    decide, preview, Decision, MetricTable, MissingMetric, NumberField, Policy, PolicyDraft,
+    Preview, Problem, RuleId,
 };
 use crate::ui::route::Route;
 
@@ -228,22 +228,19 @@ impl ReviewState {
             })
         });
         // The observed range of each rule's metric (for sliders) depends on the rules' metrics
-        // and the aliases only, so it is computed once per load (and when rules change).
-        let measured = Memo::new(move |_| {
-            let aliases = in_effect.with(|e| e.policy.metric_aliases.clone());
-            (rules.get(), aliases)
-        });
+        // and the metric aliases only, so it is computed once per load and when rules change.
+        // The aliases are read untracked: they change only by an import or a reset, which give
+        // every rule a new id, so `rules` changes then too.
         let ranges = {
             let table = table.clone();
             Memo::new(move |_| {
-                measured.with(
-                    |(metrics, aliases): &(Vec<(RuleId, String)>, MetricAliases)| {
-                        metrics
-                            .iter()
-                            .filter_map(|(id, m)| Some((*id, table.range(m, aliases)?)))
-                            .collect()
-                    },
-                )
+                let aliases = in_effect.with_untracked(|e| e.policy.metric_aliases.clone());
+                rules.with(|rules| {
+                    rules
+                        .iter()
+                        .filter_map(|(id, m)| Some((*id, table.range(m, &aliases)?)))
+                        .collect()
+                })
             })
         };
         // A link reproduces the preview: the model, and the policy when it is not the saved one.

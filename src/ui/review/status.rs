@@ -63,22 +63,24 @@ pub fn PolicyStatus() -> impl IntoView {
     // A metric that matches nothing is skipped by every version: say so, with its look-alike.
     let unmatched = Memo::new(move |_| {
         let table = state.table();
-        state.in_effect().with(|e| table.unmatched(&e.policy))
-    });
-    let unmatched = move || {
-        unmatched
-            .get()
+        let found = state.in_effect().with(|e| table.unmatched(&e.policy));
+        found
             .into_iter()
             .map(|(metric, near)| {
                 let hint = near
                     .map(|n| format!(" (did you mean \"{n}\"?)"))
                     .unwrap_or_default();
-                view! {
-                    <li>
-                        {format!("\"{metric}\" matches no metric of this model{hint}: every version skips it.")}
-                    </li>
-                }
+                format!(
+                    "\"{metric}\" matches no metric of this model{hint}: every version skips it."
+                )
             })
+            .collect::<Vec<_>>()
+    });
+    let unmatched = move || {
+        unmatched
+            .get()
+            .into_iter()
+            .map(|line| view! { <li>{line}</li> })
             .collect_view()
     };
     view! {
