@@ -342,3 +342,26 @@ fn aliases_naming_unlisted_versions_are_found() {
         ["staging → v6"]
     );
 }
+
+#[test]
+fn model_search_sends_wildcards_as_any_character_and_narrows_to_the_text() {
+    use podium::mlflow::{name_contains, SearchRegisteredModels};
+    let filter = |t: &str| SearchRegisteredModels::name_contains(t, 100, None).filter;
+    assert_eq!(filter("agent").as_deref(), Some("name ILIKE '%agent%'"));
+    assert_eq!(filter(" ").as_deref(), None);
+    // Regression: "%" matched every model; a backslash means different things per database.
+    assert_eq!(
+        filter("100%_\\'x").as_deref(),
+        Some("name ILIKE '%100____x%'")
+    );
+    assert!(name_contains("100%_sure", "%_s"));
+    assert!(!name_contains("100x_sure", "%_s"));
+    assert!(name_contains("Health_Monitor", "monitor"));
+    assert!(name_contains("back\\slash", "\\"));
+    assert!(!name_contains("ab", "abc"));
+    assert!(
+        name_contains("café_model", "É_M") == false,
+        "only ASCII case folds, as ILIKE"
+    );
+    assert!(name_contains("café_model", "é_m"));
+}

@@ -30,8 +30,8 @@ pub use model_version::{
     versions_filter, GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse,
 };
 pub use registered_model::{
-    GetRegisteredModelResponse, RegisteredModel, RegisteredModelAlias, SearchRegisteredModels,
-    SearchRegisteredModelsResponse, Tag,
+    name_contains, GetRegisteredModelResponse, RegisteredModel, RegisteredModelAlias,
+    SearchRegisteredModels, SearchRegisteredModelsResponse, Tag,
 };
 pub use review::{run_ui_url, Evaluation, MetricEvidence, ReviewData, VersionReview};
 pub use run::{

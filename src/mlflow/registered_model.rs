@@ -95,12 +95,16 @@ pub struct SearchRegisteredModels {
 }
 
 impl SearchRegisteredModels {
-    /// Models whose name contains `text` (case-insensitive), by name, `page_size` per page.
+    /// Models whose name may contain `text` (case-insensitive), by name, `page_size` per page;
+    /// keep those that do with [`name_contains`].
+    ///
+    /// MLflow's `ILIKE` has no escape that works on every database: `%` and `_` are wildcards,
+    /// a backslash escapes on PostgreSQL and not on sqlite, and a quote would end the string.
+    /// Each of those characters is sent as `_` (any one character), which finds a superset.
     pub fn name_contains(text: &str, page_size: u32, page_token: Option<String>) -> Self {
         let text = text.trim();
-        // A quote would end MLflow's string literal: let it match any one character instead.
-        let filter =
-            (!text.is_empty()).then(|| format!("name ILIKE '%{}%'", text.replace('\'', "_")));
+        let pattern = text.replace(['\'', '%', '_', '\\'], "_");
+        let filter = (!text.is_empty()).then(|| format!("name ILIKE '%{pattern}%'"));
         SearchRegisteredModels {
             filter,
             max_results: Some(page_size),
@@ -108,6 +112,18 @@ impl SearchRegisteredModels {
             page_token,
         }
     }
+}
+
+/// Whether `name` contains `text`, ignoring ASCII case (as MLflow's `ILIKE` does): narrows what
+/// [`SearchRegisteredModels::name_contains`] found to the text as typed.
+pub fn name_contains(name: &str, text: &str) -> bool {
+    let text = text.trim();
+    name.len() >= text.len()
+        && (0..=name.len() - text.len()).any(|i| {
+            name.is_char_boundary(i)
+                && name.is_char_boundary(i + text.len())
+                && name[i..i + text.len()].eq_ignore_ascii_case(text)
+        })
 }
 
 /// `registered-models/search` response.

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use super::{debounced, use_scoped_client, AliasChips, ErrorPanel, Link, Route};
-use crate::mlflow::{RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse};
+use crate::mlflow::{
+    name_contains, RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse,
+};
 
 /// Models per page.
 const PAGE: u32 = 100;
@@ -16,8 +18,14 @@ pub fn ModelsScreen() -> impl IntoView {
     // Keyed on the client and the query: a new connection or search reloads the first page.
     let first_page = LocalResource::new(move || {
         let client = client.get();
-        let request = SearchRegisteredModels::name_contains(&query.get(), PAGE, None);
-        async move { client.search_registered_models(&request).await }
+        let text = query.get();
+        let request = SearchRegisteredModels::name_contains(&text, PAGE, None);
+        async move {
+            let mut page = client.search_registered_models(&request).await?;
+            page.registered_models
+                .retain(|m| name_contains(&m.name, &text));
+            Ok::<_, crate::mlflow::ApiError>(page)
+        }
     });
     // Searching as you type, a quarter second after the last key.
     let search = debounced(250, move |text: String| set_query.set(text));
@@ -70,10 +78,13 @@ fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl Into
         let Some(token) = next.get() else { return };
         let request = SearchRegisteredModels::name_contains(&query, PAGE, Some(token));
         let client = client.get();
+        let text = query.clone();
         set_loading.set(true);
         leptos::task::spawn_local(async move {
             match client.search_registered_models(&request).await {
-                Ok(page) => {
+                Ok(mut page) => {
+                    page.registered_models
+                        .retain(|m| name_contains(&m.name, &text));
                     models.update(|m| m.extend(page.registered_models));
                     next.set(page.next_page_token.filter(|t| !t.is_empty()));
                     set_error.set(None);

@@ -199,3 +199,58 @@ async fn truncated_json_and_dropped_connections() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searching_models_for_a_backslash_or_a_wildcard_finds_them_literally() {
+    let mlflow = Mlflow::start_seeded("search-backslash");
+    for name in ["back\\slash", "100%_sure"] {
+        mlflow_call(
+            &mlflow.url,
+            "POST",
+            "registered-models/create",
+            Some(&json!({"name": name})),
+            None,
+        );
+    }
+    let app = App::serve(&mlflow.url);
+    with_browser(|browser| async move {
+        browser.goto(&app.url).await.unwrap();
+        let search = crate::harness::find(
+            &browser,
+            "//input[@id=//label[normalize-space()='Search models by name']/@for]",
+        )
+        .await;
+        for (typed, expect) in [
+            ("\\", "back\\slash"),
+            ("%", "100%_sure"),
+            ("0%_", "100%_sure"),
+        ] {
+            search.clear().await.unwrap();
+            search.send_keys(typed).await.unwrap();
+            let rows = until(&format!("results for {typed:?}"), || async {
+                text_of(&browser, "//table[contains(@class,'model-table')]/tbody")
+                    .await
+                    .filter(|t| t.contains(expect) && !t.contains("health_monitor_agent"))
+            })
+            .await;
+            assert!(
+                text_of(&browser, ERROR_PANEL).await.is_none(),
+                "{typed:?}: {rows}"
+            );
+        }
+        // A wildcard character matches only itself: "_" finds names with "_", not every name.
+        search.clear().await.unwrap();
+        search.send_keys("%_s").await.unwrap();
+        let rows = until("results for %_s", || async {
+            text_of(&browser, "//table[contains(@class,'model-table')]/tbody")
+                .await
+                .filter(|t| !t.contains("health_monitor_agent"))
+        })
+        .await;
+        assert!(
+            rows.contains("100%_sure") && !rows.contains("back\\slash"),
+            "{rows}"
+        );
+    })
+    .await;
+}
