@@ -3,6 +3,7 @@
 PODIUM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PODIUM_ROOT
 TRUNK_VERSION=0.21.14
+# The npm tools' versions, as pinned in scripts/tools/package.json (setup checks them).
 BINARYEN_VERSION=132
 TERSER_VERSION=5.51.4
 MLFLOW_VERSION=3.17.2

@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 import time
+import urllib.parse
 
 import mlflow
 import pandas as pd
@@ -232,10 +233,20 @@ def seed_users():
     log(f"basic-auth: 'editor' may edit {HEALTH}")
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--versions", type=int, help="also seed scale_agent with N versions")
     args = parser.parse_args()
+    # Demo data goes to a local test server only: a shell's MLFLOW_TRACKING_URI pointing at a
+    # team's server must not get it (nor have its models deleted and rebuilt).
+    uri = mlflow.get_tracking_uri()
+    host = urllib.parse.urlsplit(uri).hostname
+    if host not in LOOPBACK:
+        sys.exit(f"seed: refusing to seed {uri}: demo data goes to a server on this machine only "
+                 "(127.0.0.1 or localhost); scripts/mlflow seed sets that up")
     client = MlflowClient()
     seed_health(client)
     seed_simple(

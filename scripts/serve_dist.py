@@ -35,6 +35,7 @@ DROPPED = HOP_BY_HOP | {"www-authenticate"}
 
 
 ALIAS_PATH = "/api/2.0/mlflow/registered-models/alias"
+MAX_BODY = 16 * 1024 * 1024
 
 
 def alias_of(body):
@@ -83,7 +84,12 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
             pass
 
         def proxy(self):
-            length = int(self.headers.get("Content-Length") or 0)
+            # A bad or negative length would make read() wait for the end of the connection.
+            length = self.headers.get("Content-Length") or "0"
+            if not length.isdigit() or int(length) > MAX_BODY:
+                self.close_connection = True
+                return self.answer(400, b"Bad Content-Length", "text/plain")
+            length = int(length)
             body = self.rfile.read(length) if length else None
             moves = self.command in ("POST", "DELETE") and self.path.split("?")[0] == ALIAS_PATH
             alias = alias_of(body) if moves else None
@@ -166,8 +172,11 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
         def route(self):
             if self.path.startswith("/api/"):
                 return self.proxy()
-            path = self.path.split("?", 1)[0]
-            if not os.path.isfile(os.path.join(dist, path.lstrip("/"))):
+            # Only files inside dist/ are looked at: a path that leaves it (`/../etc/passwd`)
+            # gets the app like any unknown path, so answers never tell what exists elsewhere.
+            path = urllib.parse.unquote(self.path.split("?", 1)[0])
+            file = os.path.realpath(os.path.join(dist, path.lstrip("/")))
+            if not (file.startswith(dist + os.sep) and os.path.isfile(file)):
                 self.path = "/index.html"  # client-side routes
             return super().do_GET()
 
@@ -188,7 +197,7 @@ def main():
     a = p.parse_args()
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", a.port),
-        handler(os.path.abspath(a.dist), a.mlflow.rstrip("/"), a.refuse_alias, a.lose_answer_alias,
+        handler(os.path.realpath(a.dist), a.mlflow.rstrip("/"), a.refuse_alias, a.lose_answer_alias,
                 Faults(a.fault)))
     print(f"serving http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:

@@ -7,6 +7,7 @@ mod harness;
 mod hostile;
 mod layout;
 mod promote;
+mod scripts;
 
 use fantoccini::Locator;
 use harness::{
