@@ -2,9 +2,9 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // Panic messages in the console while developing; release bundles leave the hook out.
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
+    // A panic or an uncaught error shows a panel instead of a frozen page (and, in debug
+    // builds, the panic with its stack in the console).
+    podium::ui::report_crashes();
     leptos::mount::mount_to_body(podium::ui::App);
 }
 

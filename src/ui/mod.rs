@@ -1,6 +1,7 @@
 //! Leptos components: one file per screen or widget.
 
 mod alias_chips;
+mod crash;
 mod debounce;
 mod error_panel;
 mod models;
@@ -12,6 +13,7 @@ mod verdict;
 use leptos::prelude::*;
 
 pub use alias_chips::AliasChips;
+pub use crash::report_crashes;
 pub use debounce::debounced;
 pub use error_panel::ErrorPanel;
 pub use models::{ModelTable, ModelsScreen};

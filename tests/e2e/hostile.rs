@@ -254,3 +254,31 @@ async fn searching_models_for_a_backslash_or_a_wildcard_finds_them_literally() {
     })
     .await;
 }
+
+/// Regression: an error thrown through Podium's code (a panic, or a browser API throwing, as
+/// `toISOString` did on a bad timestamp) left the page frozen on whatever it showed last.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_thrown_through_podium_shows_a_panel_not_a_frozen_page() {
+    let mlflow = Mlflow::start_seeded("crash");
+    let app = App::serve(&mlflow.url);
+    with_browser(|browser| async move {
+        browser.goto(&app.url).await.unwrap();
+        until("the models", || text_of(&browser, "//table[contains(@class,'model-table')]")).await;
+        // From now on the browser refuses to format any date.
+        browser
+            .execute(
+                "Date.prototype.toISOString = function () { throw new RangeError('simulated: no dates today'); };",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let search = crate::harness::find(&browser, "//input[@id=//label[normalize-space()='Search models by name']/@for]").await;
+        search.send_keys("agent").await.unwrap();
+        let panel = until("the crash panel", || text_of(&browser, "//section[@role='alert' and @id='podium-crash']")).await;
+        assert!(panel.contains("Podium stopped working"), "{panel}");
+        // The browser hides the message of an error from a script injected by the test
+        // ("Script error."); errors of Podium's own code come with theirs.
+        assert!(panel.contains("Reload the page"), "{panel}");
+    })
+    .await;
+}
