@@ -270,3 +270,46 @@ async fn out_of_range_timestamps_are_shown_not_thrown() {
     assert!(text.contains("not a time (1764000000000000000)"), "{text}");
     assert!(text.contains("2025-11-24 16:00"), "{text}");
 }
+
+/// Regression: "Connected to …" appeared as soon as the form was saved, before any request.
+#[wasm_bindgen_test]
+async fn connected_is_said_only_after_mlflow_answered() {
+    let (root, _client, _mounted) = mount_settings().await;
+    type_into(&root, "mlflow-url", "http://127.0.0.1:9");
+    element::<HtmlElement>(&root, "button[type=submit]").click();
+    leptos::task::tick().await;
+    let text = || root.text_content().unwrap();
+    assert!(!text().contains("Connected to"), "{}", text());
+    let failed = eventually(15_000, || text().contains("did not answer")).await;
+    assert!(failed, "{}", text());
+    assert!(text().contains("Saved, but MLflow at http://127.0.0.1:9 did not answer"));
+    assert!(!text().contains("Connected to"));
+}
+
+#[wasm_bindgen_test]
+async fn credentials_for_plain_http_to_another_host_are_warned_about() {
+    let (root, _client, _mounted) = mount_settings().await;
+    element::<HtmlElement>(&root, "#auth-basic").click();
+    leptos::task::tick().await;
+    let warning = || {
+        root.query_selector("[role=note]")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    type_into(&root, "mlflow-url", "http://10.0.0.7:5000");
+    leptos::task::tick().await;
+    assert!(
+        warning().contains("unencrypted (http) to 10.0.0.7"),
+        "{}",
+        warning()
+    );
+    type_into(&root, "mlflow-url", "https://10.0.0.7:5000");
+    leptos::task::tick().await;
+    assert_eq!(warning(), "");
+    element::<HtmlElement>(&root, "#auth-none").click();
+    type_into(&root, "mlflow-url", "http://10.0.0.7:5000");
+    leptos::task::tick().await;
+    assert_eq!(warning(), "", "no credentials, nothing to warn about");
+}
