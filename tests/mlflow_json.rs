@@ -360,7 +360,7 @@ fn model_search_sends_wildcards_as_any_character_and_narrows_to_the_text() {
     assert!(name_contains("back\\slash", "\\"));
     assert!(!name_contains("ab", "abc"));
     assert!(
-        name_contains("café_model", "É_M") == false,
+        !name_contains("café_model", "É_M"),
         "only ASCII case folds, as ILIKE"
     );
     assert!(name_contains("café_model", "é_m"));
