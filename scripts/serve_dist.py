@@ -3,7 +3,10 @@ as a reverse proxy beside the MLflow UI. Used by the end-to-end tests.
 
     python scripts/serve_dist.py --dist dist --mlflow http://127.0.0.1:5000 --port 0
 
-Prints `serving http://127.0.0.1:<port>` once it listens.
+Prints `serving http://<host>:<port>` once it listens. Without --mlflow it serves the files only
+(Podium then talks to MLflow on another origin, as podium.json says). --host picks the loopback
+address (127.0.0.2 is an origin MLflow does not allow by default); --header NAME:VALUE adds a
+header to every file served (e.g. a Content-Security-Policy).
 
 Faults for tests (every other request is a real MLflow request):
     --refuse-alias NAME       moving alias NAME answers 403 without reaching MLflow
@@ -72,7 +75,7 @@ class Faults:
 REPEATED_TOKEN = "podium-test-repeated-token"
 
 
-def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
+def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                           ".wasm": "application/wasm", ".js": "text/javascript"}
@@ -162,6 +165,13 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
             self.end_headers()
             self.wfile.write(data)
 
+        def end_headers(self):
+            if not self.path.startswith("/api/"):
+                for header in headers:
+                    name, _, value = header.partition(":")
+                    self.send_header(name.strip(), value.strip())
+            super().end_headers()
+
         def answer(self, status, data, content_type="application/json"):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -170,7 +180,7 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
             self.wfile.write(data)
 
         def route(self):
-            if self.path.startswith("/api/"):
+            if mlflow and self.path.startswith("/api/"):
                 return self.proxy()
             # Only files inside dist/ are looked at: a path that leaves it (`/../etc/passwd`)
             # gets the app like any unknown path, so answers never tell what exists elsewhere.
@@ -181,7 +191,12 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
             return super().do_GET()
 
         do_GET = route
-        do_POST = do_DELETE = do_PATCH = proxy
+        def write(self):
+            if not mlflow:
+                return self.answer(405, b"This server has no MLflow behind it", "text/plain")
+            return self.proxy()
+
+        do_POST = do_DELETE = do_PATCH = write
 
     return Handler
 
@@ -189,17 +204,19 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dist", default="dist")
-    p.add_argument("--mlflow", required=True)
+    p.add_argument("--mlflow")
+    p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--header", action="append", default=[])
     p.add_argument("--refuse-alias", action="append", default=[])
     p.add_argument("--lose-answer-alias", action="append", default=[])
     p.add_argument("--fault", action="append", default=[])
     a = p.parse_args()
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", a.port),
-        handler(os.path.realpath(a.dist), a.mlflow.rstrip("/"), a.refuse_alias, a.lose_answer_alias,
-                Faults(a.fault)))
-    print(f"serving http://127.0.0.1:{server.server_address[1]}", flush=True)
+        (a.host, a.port),
+        handler(os.path.realpath(a.dist), (a.mlflow or "").rstrip("/"), a.refuse_alias,
+                a.lose_answer_alias, Faults(a.fault), a.header))
+    print(f"serving http://{a.host}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -5,7 +5,11 @@ fn main() {
     // A panic or an uncaught error shows a panel instead of a frozen page (and, in debug
     // builds, the panic with its stack in the console).
     podium::ui::report_crashes();
-    leptos::mount::mount_to_body(podium::ui::App);
+    leptos::mount::mount_to_body(|| {
+        podium::ui::App(podium::ui::AppProps {
+            deployment: podium::ui::page_deployment(),
+        })
+    });
 }
 
 #[cfg(not(target_arch = "wasm32"))]

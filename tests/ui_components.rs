@@ -313,3 +313,21 @@ async fn credentials_for_plain_http_to_another_host_are_warned_about() {
     leptos::task::tick().await;
     assert_eq!(warning(), "", "no credentials, nothing to warn about");
 }
+
+#[wasm_bindgen_test]
+fn routes_are_relative_to_the_base() {
+    use podium::ui::Route;
+    let review = Route::Model {
+        name: "bob's model".into(),
+        policy: Some("{\"a\":1}".into()),
+    };
+    // Relative, so the browser resolves links and history entries against <base href>.
+    let href = review.href();
+    assert_eq!(href, "models/bob's%20model?policy=%7B%22a%22%3A1%7D");
+    let (path, query) = href.split_once('?').unwrap();
+    assert_eq!(Route::parse(path, &format!("?{query}")), review);
+    assert_eq!(Route::Models.href(), "./");
+    assert_eq!(Route::parse("", ""), Route::Models);
+    assert_eq!(Route::parse("models/", ""), Route::Models);
+    assert_eq!(Route::parse("other/models/x", ""), Route::Models);
+}

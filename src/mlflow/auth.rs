@@ -2,6 +2,46 @@
 //! Latin-1 (a pasted "…" or an invisible zero-width space) by throwing, so credentials are
 //! checked before a client is built from them, and the message says which character to remove.
 
+/// How the user signs in to MLflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthMode {
+    /// No authentication.
+    #[default]
+    None,
+    /// HTTP basic (MLflow's basic-auth app).
+    Basic,
+    /// A bearer token.
+    Bearer,
+}
+
+/// Why `url` cannot be a tracking server's base URL, if it cannot. Empty means this page's
+/// origin, an absolute path (`/mlflow`) a prefix on it; anything else is `http(s)://host…`.
+pub fn url_problem(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty()
+        || (url.starts_with('/') && !url.starts_with("//") && !url.contains(['?', '#']))
+    {
+        return None;
+    }
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return Some(
+            "it must start with http:// or https:// (or be a path like /mlflow on this page's \
+             origin, or empty for the origin itself)"
+                .to_owned(),
+        );
+    };
+    if rest.split('/').next().unwrap_or_default().contains('@') {
+        return Some("put credentials in the sign-in fields, never in the URL".to_owned());
+    }
+    if rest.is_empty() || rest.contains(['?', '#']) {
+        return Some("it must be a plain address like http://mlflow.example:5000".to_owned());
+    }
+    None
+}
+
 /// Why `token` cannot be sent as a bearer token (`Authorization: Bearer <token>`), if it cannot.
 /// A token is plain printable ASCII without spaces.
 pub fn token_problem(token: &str) -> Option<String> {

@@ -36,7 +36,8 @@ pub enum ApiError {
     /// No answer: the server is down or unreachable, or the browser blocked the response.
     #[error(
         "Cannot reach MLflow at {url}: {detail}. The server may be down or unreachable, or (for \
-         a tracking server on another origin) its CORS settings do not allow this page."
+         a tracking server on another origin) its CORS settings do not allow this page: \
+         MLflow's --cors-allowed-origins must name this page's origin (docs/DEPLOY.md)."
     )]
     Network {
         /// What was requested.

@@ -19,7 +19,7 @@ mod client;
 
 #[cfg(target_arch = "wasm32")]
 pub use apply::{AliasWrite, ApplyReport, Seen, Step, Stop};
-pub use auth::{basic_problem, exposed_over_http, token_problem};
+pub use auth::{basic_problem, exposed_over_http, token_problem, url_problem, AuthMode};
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, Credentials, Progress, Retry};
 pub use error::{ApiError, ErrorBody};

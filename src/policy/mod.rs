@@ -38,6 +38,7 @@ pub use decision::{decide, Decision};
 pub use draft::{NumberField, PolicyDraft, RuleDraft};
 pub use export::ExportFormat;
 pub use metrics::MetricSet;
+pub(crate) use parse::{parse_unique, valid_alias};
 pub use parse::{
     Field, PolicyError, Problem, RuleId, MAX_ALIASED_METRICS, MAX_KEY_METRICS, MAX_POLICY_TEXT,
     MAX_RULES,

@@ -226,9 +226,7 @@ impl Policy {
                 MAX_POLICY_TEXT / 1024
             )));
         }
-        let syntax = |e: serde_json::Error| PolicyError::Syntax(e.to_string());
-        serde_json::from_str::<NoDuplicateKeys>(text).map_err(syntax)?;
-        let value: Value = serde_json::from_str(text).map_err(syntax)?;
+        let value = parse_unique(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
         Policy::from_value(&value)
     }
 
@@ -699,6 +697,12 @@ fn kind(value: &Value) -> String {
         Value::Array(_) => "a list".to_owned(),
         Value::Object(_) => "an object".to_owned(),
     }
+}
+
+/// JSON text as a value, refusing an object with the same key twice.
+pub(crate) fn parse_unique(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str::<NoDuplicateKeys>(text)?;
+    serde_json::from_str(text)
 }
 
 /// Walks JSON only to find an object with the same key twice (serde_json keeps the last one

@@ -3,6 +3,7 @@
 mod alias_chips;
 mod crash;
 mod debounce;
+mod deployment;
 mod error_panel;
 mod models;
 mod review;
@@ -15,6 +16,7 @@ use leptos::prelude::*;
 pub use alias_chips::AliasChips;
 pub use crash::report_crashes;
 pub use debounce::debounced;
+pub use deployment::{default_policy_name, deployment, page_deployment, set_deployment};
 pub use error_panel::ErrorPanel;
 pub use models::{ModelTable, ModelsScreen};
 pub use review::{
@@ -24,6 +26,7 @@ pub use review::{
 pub use route::{navigate, provide_router, use_route, Link, Route};
 pub use settings::{AuthMode, Connection, Settings, SESSION_KEY};
 
+use crate::deploy::{ConfigError, Deployment};
 use crate::mlflow::Client;
 
 /// Makes `client` the MLflow client for every component below; returns the signal that
@@ -67,18 +70,46 @@ pub fn format_time(ms: i64) -> String {
     iso.chars().take(16).collect::<String>().replace('T', " ")
 }
 
-/// The whole app: the MLflow client for this page's origin, then the screens.
+/// The whole app for the deployment's `podium.json` ([`page_deployment`]): the
+/// connection settings and the screen the address shows. The connection starts from
+/// `podium.json`; one chosen in this tab (sessionStorage) overrides it. A malformed
+/// `podium.json` shows what is wrong instead of any screen: nothing is read or written.
 #[component]
-pub fn App() -> impl IntoView {
-    let (connection, forgotten) = match Connection::load() {
-        Ok(remembered) => (remembered.unwrap_or_default(), None),
-        Err(why) => (Connection::default(), Some(why)),
+pub fn App(
+    /// What `podium.json` says (the defaults without one), or what is wrong with it.
+    deployment: Result<Deployment, ConfigError>,
+) -> impl IntoView {
+    let (deployment, malformed) = match deployment {
+        Ok(deployment) => (deployment, None),
+        Err(error) => (Deployment::default(), Some(error.to_string())),
     };
+    let configured = Connection {
+        base_url: deployment.tracking_uri.clone(),
+        auth: deployment.auth,
+        ..Connection::default()
+    };
+    let (connection, forgotten) = match Connection::load() {
+        Ok(remembered) => (remembered.unwrap_or(configured), None),
+        Err(why) => (configured, Some(why)),
+    };
+    set_deployment(deployment);
     provide_client(connection.client());
     let route = provide_router();
-    let screen = move || match route.get() {
-        Route::Models => view! { <ModelsScreen /> }.into_any(),
-        Route::Model { name, policy } => {
+    let screen = move || match (malformed.clone(), route.get()) {
+        (Some(message), _) => view! {
+            <section class="error-panel" role="alert">
+                <h2>"This deployment's podium.json is malformed"</h2>
+                <p class="error-message">{message}</p>
+                <p class="muted">
+                    "Podium did not start: nothing was read from or written to MLflow. Whoever \
+                     hosts Podium can fix the field named above (docs/DEPLOY.md lists every \
+                     field), or remove the file to use the defaults."
+                </p>
+            </section>
+        }
+        .into_any(),
+        (None, Route::Models) => view! { <ModelsScreen /> }.into_any(),
+        (None, Route::Model { name, policy }) => {
             view! { <ReviewScreen name shared_policy=policy /> }.into_any()
         }
     };

@@ -1,4 +1,6 @@
-//! The app's own URLs: `/` lists models, `/models/<name>?policy=<json>` reviews one.
+//! The app's own URLs, relative to the page's `<base href>` (`/`, or `/podium/` under a
+//! sub-path): the base lists models, `models/<name>?policy=<json>` under it reviews one. Links
+//! and history entries are written relative, so the browser resolves them against the base.
 //!
 //! A small history-API router; a what-if policy lives in the query so a link reproduces it.
 
@@ -20,9 +22,10 @@ pub enum Route {
 }
 
 impl Route {
-    /// Reads a route from a location's path and query (`?policy=...`).
+    /// Reads a route from a location's path relative to the base (`models/<name>`) and query
+    /// (`?policy=...`).
     pub fn parse(path: &str, search: &str) -> Route {
-        match path.strip_prefix("/models/") {
+        match path.strip_prefix("models/") {
             Some(encoded) if !encoded.is_empty() => {
                 let name = js_sys::decode_uri_component(encoded)
                     .map(String::from)
@@ -36,22 +39,26 @@ impl Route {
         }
     }
 
-    /// The route of the current page.
+    /// The route of the current page: its address relative to the page's `<base href>`.
+    /// An address outside the base is the models list.
     pub fn current() -> Route {
         let location = window().location();
+        let href = location.href().unwrap_or_default();
+        let base = document().base_uri().ok().flatten().unwrap_or_default();
+        let relative = href.strip_prefix(&base).unwrap_or_default();
         Route::parse(
-            &location.pathname().unwrap_or_default(),
+            relative.split(['?', '#']).next().unwrap_or_default(),
             &location.search().unwrap_or_default(),
         )
     }
 
-    /// The path and query for this route.
+    /// This route's address relative to the page's `<base href>` (`./`, `models/<name>?…`).
     pub fn href(&self) -> String {
         match self {
-            Route::Models => "/".to_owned(),
+            Route::Models => "./".to_owned(),
             Route::Model { name, policy } => {
                 let mut href = format!(
-                    "/models/{}",
+                    "models/{}",
                     String::from(js_sys::encode_uri_component(name))
                 );
                 if let Some(policy) = policy {

@@ -3,24 +3,14 @@
 use leptos::prelude::*;
 
 use super::use_client;
+pub use crate::mlflow::AuthMode;
 use crate::mlflow::{
-    basic_problem, exposed_over_http, token_problem, Client, Credentials, SearchRegisteredModels,
+    basic_problem, exposed_over_http, token_problem, url_problem, Client, Credentials,
+    SearchRegisteredModels,
 };
 
 /// The sessionStorage key; credentials never go to localStorage, URLs or logs.
 pub const SESSION_KEY: &str = "podium.connection";
-
-/// How the user signs in to MLflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AuthMode {
-    /// No authentication.
-    #[default]
-    None,
-    /// HTTP basic (MLflow's basic-auth app).
-    Basic,
-    /// A bearer token.
-    Bearer,
-}
 
 /// The connection as the settings form holds it (and sessionStorage keeps it, when asked).
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -52,18 +42,8 @@ impl std::fmt::Debug for Connection {
 impl Connection {
     /// Checks the form; the error says what to change.
     pub fn validate(&self) -> Result<(), String> {
-        let url = self.base_url.trim();
-        if !url.is_empty() {
-            let rest = url
-                .strip_prefix("http://")
-                .or_else(|| url.strip_prefix("https://"))
-                .ok_or("The tracking server URL must start with http:// or https:// (or be empty for this page's origin).")?;
-            if rest.split('/').next().unwrap_or_default().contains('@') {
-                return Err("Put credentials in the fields below, never in the URL.".to_owned());
-            }
-            if rest.is_empty() || rest.contains(['?', '#']) {
-                return Err("The tracking server URL must be a plain address like http://mlflow.example:5000.".to_owned());
-            }
+        if let Some(why) = url_problem(&self.base_url) {
+            return Err(format!("Tracking server URL: {why}."));
         }
         let problem = match self.auth {
             AuthMode::None => None,

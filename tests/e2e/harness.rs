@@ -45,18 +45,24 @@ pub const ADMIN: (&str, &str) = ("admin", "podium-local-admin");
 impl Mlflow {
     /// Starts a server on a free port with the demo data.
     pub fn start_seeded(name: &str) -> Mlflow {
-        Mlflow::start_from(name, false)
+        Mlflow::start_from(name, false, &[])
+    }
+
+    /// Like [`Mlflow::start_seeded`], with scripts/mlflow's server options
+    /// (`--cors-allowed-origins O`, `--static-prefix /P`); `url` then includes the prefix.
+    pub fn start_seeded_with(name: &str, options: &[&str]) -> Mlflow {
+        Mlflow::start_from(name, false, options)
     }
 
     /// Starts MLflow's basic-auth app with the demo data and the users `viewer` (READ only)
     /// and `editor` (EDIT on health_monitor_agent); the admin is [`ADMIN`].
     pub fn start_seeded_auth(name: &str) -> Mlflow {
-        Mlflow::start_from(name, true)
+        Mlflow::start_from(name, true, &[])
     }
 
     /// Seeding takes longer than starting: each test's server starts from a copy of stores
     /// seeded once per run of the test binary (and kept while the seed script is unchanged).
-    fn start_from(name: &str, auth: bool) -> Mlflow {
+    fn start_from(name: &str, auth: bool, options: &[&str]) -> Mlflow {
         let template = if auth {
             template(&AUTH_TEMPLATE, true)
         } else {
@@ -74,6 +80,7 @@ impl Mlflow {
         if auth {
             args.push("--basic-auth");
         }
+        args.extend(options);
         let out = script("mlflow", &args);
         Mlflow {
             url: out.trim().to_owned(),
@@ -147,22 +154,25 @@ impl App {
 
     /// Like [`App::serve`], with scripts/serve_dist.py's fault options (`--refuse-alias X`).
     pub fn serve_with(mlflow_url: &str, faults: &[&str]) -> App {
-        let dist = root().join("dist");
-        assert!(
-            dist.join("index.html").exists(),
-            "no dist/: build the app first (`trunk build --release`; scripts/test does it)"
-        );
+        let mut args = vec!["--mlflow", mlflow_url];
+        args.extend(faults);
+        App::spawn(&dist(), &args)
+    }
+
+    /// The files of `dist` at `http://{host}:{port}`, with `options` for scripts/serve_dist.py
+    /// (`--mlflow URL` to forward /api/ too, `--header "Name: value"`).
+    pub fn serve_files(dist: &Path, host: &str, port: u16, options: &[&str]) -> App {
+        let port = port.to_string();
+        let mut args = vec!["--host", host, "--port", &port];
+        args.extend(options);
+        App::spawn(dist, &args)
+    }
+
+    fn spawn(dist: &Path, args: &[&str]) -> App {
         let mut child = Command::new(root().join(".venv/bin/python"))
             .arg(root().join("scripts/serve_dist.py"))
-            .args([
-                "--dist",
-                dist.to_str().unwrap(),
-                "--mlflow",
-                mlflow_url,
-                "--port",
-                "0",
-            ])
-            .args(faults)
+            .args(["--dist", dist.to_str().unwrap()])
+            .args(args)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start scripts/serve_dist.py");
@@ -177,6 +187,115 @@ impl App {
             .to_owned();
         App { child, url }
     }
+}
+
+/// The release build in dist/.
+fn dist() -> PathBuf {
+    let dist = root().join("dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "no dist/: build the app first (`trunk build --release`; scripts/test does it)"
+    );
+    dist
+}
+
+/// A copy of the release build with `podium.json` holding `config` (none if `None`): one
+/// deployment's files.
+pub fn deployment_dist(name: &str, config: Option<&str>) -> PathBuf {
+    let copy = out_dir().join(format!("dist-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(dist())
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(status.success(), "copying dist/");
+    if let Some(config) = config {
+        std::fs::write(copy.join("podium.json"), config).unwrap();
+    }
+    copy
+}
+
+/// nginx serving the release build under /podium/ and MLflow at / on one origin
+/// (scripts/serve_nginx with scripts/nginx.conf); stopped on drop.
+pub struct Nginx {
+    data: PathBuf,
+    /// `http://host:port/podium/`.
+    pub url: String,
+}
+
+impl Nginx {
+    pub fn start(name: &str, mlflow_url: &str, host: &str, port: u16) -> Nginx {
+        let data = out_dir().join(format!("nginx-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let out = script(
+            "serve_nginx",
+            &[
+                "start",
+                "--data",
+                data.to_str().unwrap(),
+                "--dist",
+                dist().to_str().unwrap(),
+                "--mlflow",
+                mlflow_url,
+                "--host",
+                host,
+                "--port",
+                &port.to_string(),
+            ],
+        );
+        Nginx {
+            url: out.trim().to_owned(),
+            data,
+        }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = Command::new(root().join("scripts/serve_nginx"))
+            .args(["stop", "--data", self.data.to_str().unwrap()])
+            .status();
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log` (not in fantoccini): the browser console.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// The browser console's messages since the last call ("LEVEL message"): CSP violations,
+/// failed loads (404s) and uncaught errors show here.
+pub async fn console(client: &Client) -> Vec<String> {
+    let entries = client.issue_cmd(BrowserLog).await.expect("the browser log");
+    entries
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|e| {
+                    format!(
+                        "{} {}",
+                        e["level"].as_str().unwrap_or("?"),
+                        e["message"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Drop for App {
@@ -222,6 +341,7 @@ where
     );
     let profile = out_dir().join(format!("chrome-profile-{port}"));
     let caps: Capabilities = serde_json::from_value(serde_json::json!({
+        "goog:loggingPrefs": { "browser": "ALL" },
         "goog:chromeOptions": {
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -5,6 +5,7 @@
 
 mod harness;
 mod hostile;
+mod hosting;
 mod layout;
 mod promote;
 mod scripts;

@@ -12,6 +12,7 @@ use crate::policy::{
     MoveState, Plan, PolicySource, PolicyUsed, RECORD_FORMAT,
 };
 use crate::ui::verdict::look;
+use crate::ui::{default_policy_name, deployment};
 
 /// Alias moves waiting for confirmation, with what the confirmation shows and the records keep.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,12 +63,15 @@ impl Pending {
     fn protect(mut self, state: &ReviewState) -> Pending {
         let saved = state.saved().get();
         let in_effect = state.in_effect().with(|e| e.policy.clone());
+        let deployment = deployment();
         self.protected = self
             .plan
             .moves
             .iter()
             .map(|m| m.alias.clone())
-            .filter(|a| saved.is_protected(a) || in_effect.is_protected(a))
+            .filter(|a| {
+                saved.is_protected(a) || in_effect.is_protected(a) || deployment.protects(a)
+            })
             .collect();
         self
     }
@@ -433,7 +437,8 @@ fn Confirm(moves: Pending) -> impl IntoView {
         let which = match p.source {
             PolicySource::Saved => format!("the saved policy (fingerprint {}).", p.hash),
             PolicySource::Defaults => format!(
-                "the seed's default policy: none is saved on this model (fingerprint {}).",
+                "{}: none is saved on this model (fingerprint {}).",
+                default_policy_name(),
                 p.hash
             ),
             PolicySource::WhatIf => format!(

@@ -10,8 +10,9 @@ use crate::policy::{ExportFormat, Policy};
 #[component]
 pub fn SharePanel() -> impl IntoView {
     let state = use_review();
-    let origin = window().location().origin().unwrap_or_default();
-    let link = move || format!("{origin}{}", state.link().get());
+    // The link is relative to the page's <base href> (Podium may live under a sub-path).
+    let base = document().base_uri().ok().flatten().unwrap_or_default();
+    let link = move || format!("{base}{}", state.link().get());
     let (copied, set_copied) = signal(None::<&'static str>);
     let copy = {
         let link = link.clone();

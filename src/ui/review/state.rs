@@ -14,6 +14,7 @@ use crate::policy::{
     decide, preview, Decision, MetricTable, MissingMetric, NumberField, Policy, PolicyDraft,
     Preview, Problem, RuleId,
 };
+use crate::ui::deployment;
 use crate::ui::route::Route;
 
 /// Versions drawn at first, and added by "Show more".
@@ -41,7 +42,8 @@ impl InEffect {
 pub enum Origin {
     /// The model's saved `podium.policy` tag.
     Saved,
-    /// The seed's defaults: the model has no saved policy (or an invalid one).
+    /// The default policy (podium.json's, else the seed's): the model has no saved policy (or
+    /// an invalid one).
     Defaults,
     /// A shared link's `?policy=`.
     Link,
@@ -127,15 +129,15 @@ impl Default for Reload {
     }
 }
 
-/// The saved policy in the model's `podium.policy` tag, else the seed's defaults (with a
-/// notice when the tag is there but invalid).
+/// The saved policy in the model's `podium.policy` tag, else the default one (podium.json's or
+/// the seed's; with a notice when the tag is there but invalid).
 fn saved_policy(review: &ReviewData) -> (Policy, Option<String>) {
     match review.model.tag(POLICY_TAG) {
-        None => (Policy::default(), None),
+        None => (deployment().default_policy(), None),
         Some(json) => match Policy::from_json(json) {
             Ok(p) => (p, None),
             Err(e) => (
-                Policy::default(),
+                deployment().default_policy(),
                 Some(format!(
                     "The saved policy tag is invalid and was not used: {e}"
                 )),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::state::{use_review, Notice, Origin};
 use crate::mlflow::{Client, POLICY_TAG};
+use crate::ui::default_policy_name;
 
 /// The policy status bar: saved or what-if, save, reset.
 #[component]
@@ -91,9 +92,12 @@ pub fn PolicyStatus() -> impl IntoView {
                 let differences = differences.get();
                 if differences.is_empty() {
                     let text = if state.saved_tag().with(Option::is_some) {
-                        "The preview uses the saved policy."
+                        "The preview uses the saved policy.".to_owned()
                     } else {
-                        "The preview uses the seed's default policy (none is saved on this model)."
+                        format!(
+                            "The preview uses {} (none is saved on this model).",
+                            default_policy_name()
+                        )
                     };
                     view! { <p>{text}</p> }.into_any()
                 } else {

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use super::state::use_review;
 use crate::mlflow::{run_ui_url, Evaluation};
 use crate::policy::{number, RuleId};
-use crate::ui::use_client;
 use crate::ui::verdict::{look, version_look, Look};
+use crate::ui::{deployment, use_client};
 
 /// Every drawn version with its verdict, and "Show more".
 #[component]
@@ -224,8 +224,8 @@ fn Evidence(row: usize) -> impl IntoView {
             view! { <span title=format!("logged model {model_id}")>"model"</span> }.into_any()
         }
         (Evaluation::Run { run_id }, Some(experiment)) => {
-            let base_url = use_client().get_untracked().base_url().to_owned();
-            let href = run_ui_url(&base_url, experiment, run_id);
+            let tracking = use_client().get_untracked().base_url().to_owned();
+            let href = run_ui_url(deployment().ui_url(&tracking), experiment, run_id);
             view! {
                 <a href=href target="_blank" rel="noopener" title=format!("run {run_id}")>
                     "run"

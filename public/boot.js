@@ -1,0 +1,26 @@
+// Starts Podium. A module file rather than Trunk's inline script, so the page runs under a
+// Content-Security-Policy without 'unsafe-inline'. Trunk.toml's pattern_script names the glue
+// and the wasm on this tag; they, and podium.json, are resolved against the page's <base href>,
+// so the same files work at / and under a sub-path (docs/DEPLOY.md).
+const tag = document.querySelector("script[data-wasm]");
+const at = (path) => new URL(path, document.baseURI);
+// The deployment's podium.json, fetched while the wasm loads; Podium reads this answer as it
+// starts (src/deploy.rs decides what it means: missing, valid or malformed).
+const config = fetch(at("podium.json"), { cache: "no-cache", signal: AbortSignal.timeout(15000) })
+  .then(async (r) => ({ status: r.status, type: r.headers.get("content-type") ?? "", body: await r.text() }))
+  .catch((error) => ({ status: 0, type: "", body: String(error) }));
+try {
+  const { default: init } = await import(at(tag.dataset.js));
+  window.podiumConfig = await config;
+  await init({ module_or_path: at(tag.dataset.wasm) });
+} catch (error) {
+  // After a panic the app has shown its own panel; otherwise the page must not stay blank.
+  if (!document.getElementById("podium-crash")) {
+    const message = document.createElement("p");
+    message.setAttribute("role", "alert");
+    message.textContent =
+      `Podium could not start: ${error}. Reload the page; if this persists, check that ` +
+      "the files are served from the path in index.html's <base href> (docs/DEPLOY.md).";
+    document.body.append(message);
+  }
+}
