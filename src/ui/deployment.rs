@@ -1,4 +1,5 @@
-//! The deployment's `podium.json`, read once at start (public/boot.js fetches it) and shared by every screen.
+//! The deployment's `podium.json`, read once at start (public/boot.js fetches it) and shared
+//! by every screen.
 
 use std::cell::RefCell;
 use std::sync::Arc;
