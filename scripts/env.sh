@@ -10,6 +10,8 @@ MLFLOW_VERSION=3.17.2
 # The wasm-bindgen-cli must be exactly the wasm-bindgen in Cargo.lock.
 WASM_BINDGEN_VERSION="$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' "$PODIUM_ROOT/Cargo.lock")"
 export PATH="$PODIUM_ROOT/.tools/node/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Debian's nginx is /usr/sbin/nginx, which a non-login shell's PATH may lack.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin" ;; esac
 export VENV="$PODIUM_ROOT/.venv"
 # Tools that scripts/setup installs (chromedriver, brotli, terser, wasm-opt, trunk, the venv) may
 # be missing when this file is sourced on a fresh machine: resolve their paths only after set-up

@@ -166,7 +166,7 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
             self.wfile.write(data)
 
         def end_headers(self):
-            if not self.path.startswith("/api/"):
+            if not getattr(self, "path", "").startswith("/api/"):
                 for header in headers:
                     name, _, value = header.partition(":")
                     self.send_header(name.strip(), value.strip())
