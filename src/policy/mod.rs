@@ -27,6 +27,7 @@ mod parse;
 mod plan;
 mod preview;
 mod rules;
+pub mod stats;
 
 pub use audit::{
     fnv1a_hex, history, used_metrics, AuditRecord, HistoryEntry, MoveKind, PolicySource,
