@@ -9,18 +9,20 @@ const at = (path) => new URL(path, document.baseURI);
 const config = fetch(at("podium.json"), { cache: "no-cache", signal: AbortSignal.timeout(15000) })
   .then(async (r) => ({ status: r.status, type: r.headers.get("content-type") ?? "", body: await r.text() }))
   .catch((error) => ({ status: 0, type: "", body: String(error) }));
+const starting = document.getElementById("podium-boot");
 try {
   const { default: init } = await import(at(tag.dataset.js));
   window.podiumConfig = await config;
   await init({ module_or_path: at(tag.dataset.wasm) });
+  starting?.remove();
 } catch (error) {
-  // After a panic the app has shown its own panel; otherwise the page must not stay blank.
-  if (!document.getElementById("podium-crash")) {
-    const message = document.createElement("p");
-    message.setAttribute("role", "alert");
-    message.textContent =
+  // After a panic the app has shown its own panel; otherwise say what failed.
+  if (document.getElementById("podium-crash")) {
+    starting?.remove();
+  } else if (starting) {
+    starting.setAttribute("role", "alert");
+    starting.textContent =
       `Podium could not start: ${error}. Reload the page; if this persists, check that ` +
       "the files are served from the path in index.html's <base href> (docs/DEPLOY.md).";
-    document.body.append(message);
   }
 }

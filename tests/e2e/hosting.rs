@@ -379,3 +379,44 @@ async fn a_malformed_podium_json_names_the_field_and_nothing_starts() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_that_do_not_load_leave_a_message_not_a_blank_page() {
+    // Served at / while index.html says /elsewhere/: not even the loader loads.
+    let wrong_base = deployment_dist("wrong-base", None);
+    let index = wrong_base.join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(
+        &index,
+        html.replace(r#"<base href="/" />"#, r#"<base href="/elsewhere/" />"#),
+    )
+    .unwrap();
+    // The loader loads, the wasm does not (the server answers its path with the page).
+    let no_wasm = deployment_dist("no-wasm", None);
+    for entry in std::fs::read_dir(&no_wasm).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let first = App::serve_files(&wrong_base, "127.0.0.1", free_port(), &[]);
+    let second = App::serve_files(&no_wasm, "127.0.0.1", free_port(), &[]);
+    with_browser(|browser| async move {
+        browser
+            .goto(&format!("{}/models/{HEALTH}", first.url))
+            .await
+            .unwrap();
+        let text = until_text(&browser, "//p[@id='podium-boot']", "files did not load").await;
+        assert!(text.contains("<base href>"), "{text}");
+
+        browser.goto(&second.url).await.unwrap();
+        let text = until_text(
+            &browser,
+            "//p[@id='podium-boot' and @role='alert']",
+            "Podium could not start",
+        )
+        .await;
+        assert!(text.contains("docs/DEPLOY.md"), "{text}");
+    })
+    .await;
+}
