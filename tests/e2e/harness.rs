@@ -89,6 +89,71 @@ impl Mlflow {
     }
 }
 
+/// A PostgreSQL cluster of its own (scripts/postgres); stopped and removed on drop.
+pub struct Postgres {
+    data: PathBuf,
+    /// `postgresql+psycopg2://podium@127.0.0.1:<port>`.
+    pub uri: String,
+}
+
+impl Postgres {
+    pub fn start(name: &str) -> Postgres {
+        let data = out_dir().join(format!("postgres-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let out = script("postgres", &["start", "--data", data.to_str().unwrap()]);
+        Postgres {
+            uri: out.trim().to_owned(),
+            data,
+        }
+    }
+
+    /// The rows `query` returns in database `db`, as psql prints them unaligned.
+    pub fn query(&self, db: &str, query: &str) -> String {
+        script(
+            "postgres",
+            &["sql", "--data", self.data.to_str().unwrap(), db, query],
+        )
+    }
+
+    /// Creates database `name`; its URI.
+    pub fn database(&self, name: &str) -> String {
+        script(
+            "postgres",
+            &["createdb", "--data", self.data.to_str().unwrap(), name],
+        );
+        format!("{}/{name}", self.uri)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new(root().join("scripts/postgres"))
+            .args(["stop", "--data", self.data.to_str().unwrap()])
+            .status();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+impl Mlflow {
+    /// MLflow on the backend store `store` (e.g. [`Postgres::database`]), seeded with the demo
+    /// data through MLflow itself (no store copy: the store is not a file).
+    pub fn start_seeded_on(name: &str, store: &str) -> Mlflow {
+        let data = out_dir().join(format!("mlflow-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let dir = data.to_str().unwrap().to_owned();
+        let url = script(
+            "mlflow",
+            &["start", "--data", &dir, "--backend-store-uri", store],
+        );
+        let mlflow = Mlflow {
+            url: url.trim().to_owned(),
+            data,
+        };
+        script("mlflow", &["seed", "--data", &dir]);
+        mlflow
+    }
+}
+
 static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 static AUTH_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
