@@ -1,0 +1,171 @@
+"""How fast, and how heavy, are the ways to read a large model's evaluation metrics from MLflow?
+A benchmark for issue 14 (docs/benchmarks.md, "Reading metrics from MLflow"), not a test.
+
+    .venv/bin/python scripts/bench_mlflow_reads.py [--versions 1000] [--workers 1 4] [--repeat 5]
+
+Seeds `scale_agent` with N versions once into .data/bench-reads-<N>/ (git-ignored; reruns skip
+seeding), then for each worker count starts MLflow on a copy of that store (scripts/mlflow,
+loopback, sqlite) and times, median of --repeat runs, the requests Podium makes today and the
+lighter alternatives. Prints one table per worker count: milliseconds and bytes per way.
+"""
+
+import argparse
+import json
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MODEL = "scale_agent"
+KEYS = ["relevance_to_query/mean", "safety/mean", "guidelines/mean", "cost_accuracy/mean"]
+
+
+def mlflow(*args):
+    out = subprocess.run([str(ROOT / "scripts/mlflow"), *args], check=True,
+                         stdout=subprocess.PIPE, text=True)
+    return out.stdout.strip()
+
+
+def call(base, path, body=None, query=None):
+    """One request: (milliseconds, bytes, parsed JSON)."""
+    url = f"{base}{path}"
+    if query:
+        url += "?" + urllib.parse.urlencode(query, doseq=True)
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method="POST" if data else "GET",
+                                 headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=120) as resp:
+        raw = resp.read()
+    return (time.perf_counter() - started) * 1000, len(raw), json.loads(raw)
+
+
+def runs_search(base, experiment_ids, run_ids):
+    ids = ",".join(f"'{r}'" for r in run_ids)
+    return call(base, "/api/2.0/mlflow/runs/search", {
+        "experiment_ids": experiment_ids, "filter": f"attributes.run_id IN ({ids})",
+        "max_results": 1000, "run_view_type": "ALL"})
+
+
+def timed(ways, name, fn, repeat):
+    """Runs fn (returning (bytes, requests)) `repeat` times; records the median wall time."""
+    times, size, requests = [], 0, 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        size, requests = fn()
+        times.append((time.perf_counter() - started) * 1000)
+    ways.append((name, statistics.median(times), min(times), max(times), requests, size))
+
+
+def measure(base, repeat):
+    api = "/api/2.0/mlflow"
+    _, _, versions = call(base, f"{api}/model-versions/search",
+                          query={"filter": f"name='{MODEL}'", "max_results": 5000})
+    versions = sorted(versions["model_versions"], key=lambda v: -int(v["version"]))
+    run_ids = [v["run_id"] for v in versions]
+    _, _, experiments = call(base, f"{api}/experiments/search",
+                             query={"max_results": 1000, "view_type": "ALL"})
+    experiment_ids = [e["experiment_id"] for e in experiments["experiments"]]
+    first_screen = run_ids[:25] + run_ids[-2:]  # the newest 25, champion v1, production v2
+    chunks = [run_ids[i:i + 100] for i in range(0, len(run_ids), 100)]
+    ways = []
+
+    def one(fn):
+        t, size, _ = fn()
+        return size, 1
+
+    timed(ways, "registered-models/get", lambda: one(lambda: call(
+        base, f"{api}/registered-models/get", query={"name": MODEL})), repeat)
+    timed(ways, f"model-versions/search, all {len(versions)} (Podium today)", lambda: one(
+        lambda: call(base, f"{api}/model-versions/search",
+                     query={"filter": f"name='{MODEL}'", "max_results": 5000})), repeat)
+    timed(ways, "model-versions/search, newest 25 (order_by)", lambda: one(
+        lambda: call(base, f"{api}/model-versions/search",
+                     query={"filter": f"name='{MODEL}'", "max_results": 25,
+                            "order_by": "version_number DESC"})), repeat)
+    timed(ways, f"runs/search, {len(run_ids)} ids in one call (Podium today)", lambda: one(
+        lambda: runs_search(base, experiment_ids, run_ids)), repeat)
+    timed(ways, f"runs/search, first screen ({len(first_screen)} ids)", lambda: one(
+        lambda: runs_search(base, experiment_ids, first_screen)), repeat)
+
+    def sequential_chunks():
+        size = sum(runs_search(base, experiment_ids, c)[1] for c in chunks)
+        return size, len(chunks)
+
+    def concurrent_chunks():
+        with ThreadPoolExecutor(4) as pool:
+            size = sum(r[1] for r in pool.map(lambda c: runs_search(base, experiment_ids, c),
+                                              chunks))
+        return size, len(chunks)
+
+    timed(ways, f"runs/search, {len(chunks)} × 100 ids, one at a time", sequential_chunks, repeat)
+    timed(ways, f"runs/search, {len(chunks)} × 100 ids, 4 at a time", concurrent_chunks, repeat)
+
+    def history_bulk(concurrency):
+        def fetch(args):
+            key, chunk = args
+            return call(base, "/ajax-api/2.0/mlflow/metrics/get-history-bulk",
+                        query={"run_id": chunk, "metric_key": key,
+                               # A cap on the whole answer, not per run (sqlite store).
+                               "max_results": len(chunk)})[1]
+        jobs = [(k, c) for k in KEYS for c in chunks]
+        with ThreadPoolExecutor(concurrency) as pool:
+            return sum(pool.map(fetch, jobs)), len(jobs)
+
+    timed(ways, f"get-history-bulk, {len(KEYS)} keys × {len(chunks)} × 100 ids, 4 at a time",
+          lambda: history_bulk(4), repeat)
+    return ways
+
+
+def seeded_store(n):
+    data = ROOT / ".data" / f"bench-reads-{n}"
+    if not (data / "seeded").exists():
+        shutil.rmtree(data, ignore_errors=True)
+        started = time.time()
+        mlflow("start", "--data", str(data))
+        try:
+            subprocess.run([str(ROOT / "scripts/mlflow"), "seed", "--data", str(data),
+                            "--versions", str(n)], check=True)
+        finally:
+            mlflow("stop", "--data", str(data))
+        (data / "seeded").write_text(f"{time.time() - started:.0f} s\n")
+    return data
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--versions", type=int, default=1000)
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 4])
+    p.add_argument("--repeat", type=int, default=5)
+    a = p.parse_args()
+    store = seeded_store(a.versions)
+    print(f"{a.versions} versions (store seeded in {(store / 'seeded').read_text().strip()}); "
+          f"median of {a.repeat} runs, min–max; sqlite, loopback")
+    for workers in a.workers:
+        data = ROOT / ".data" / f"bench-reads-{a.versions}-w{workers}"
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        shutil.copy(store / "mlflow.db", data / "mlflow.db")
+        base = mlflow("start", "--data", str(data), "--workers", str(workers))
+        try:
+            call(base, "/api/2.0/mlflow/experiments/search", query={"max_results": 1})  # warm up
+            ways = measure(base, a.repeat)
+        finally:
+            mlflow("stop", "--data", str(data))
+            shutil.rmtree(data, ignore_errors=True)
+        print(f"\n{workers} worker(s)\n")
+        print("| way | median ms | min–max ms | requests | bytes |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, median, low, high, requests, size in ways:
+            print(f"| {name} | {median:.0f} | {low:.0f}–{high:.0f} | {requests} | {size:,} |")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
