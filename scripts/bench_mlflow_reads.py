@@ -2,11 +2,13 @@
 A benchmark for issue 14 (docs/benchmarks.md, "Reading metrics from MLflow"), not a test.
 
     .venv/bin/python scripts/bench_mlflow_reads.py [--versions 1000] [--workers 1 4] [--repeat 5]
+                                                   [--store sqlite|postgres]
 
 Seeds `scale_agent` with N versions once into .data/bench-reads-<N>/ (git-ignored; reruns skip
-seeding), then for each worker count starts MLflow on a copy of that store (scripts/mlflow,
-loopback, sqlite) and times, median of --repeat runs, the requests Podium makes today and the
-lighter alternatives. Prints one table per worker count: milliseconds and bytes per way.
+seeding), then for each worker count starts MLflow on that store (scripts/mlflow, loopback;
+sqlite: a copy of the file; postgres: a cluster of its own, scripts/postgres, kept in
+.data/bench-reads-pg-<N>/) and times, median of --repeat runs, the requests Podium makes today
+and the lighter alternatives. Prints one table per worker count: milliseconds and bytes per way.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -123,19 +126,50 @@ def measure(base, repeat):
     return ways
 
 
-def seeded_store(n):
-    data = ROOT / ".data" / f"bench-reads-{n}"
-    if not (data / "seeded").exists():
-        shutil.rmtree(data, ignore_errors=True)
-        started = time.time()
-        mlflow("start", "--data", str(data))
+def warm_up(base, workers):
+    """Every worker answers a few requests before timing starts (each opens its store on its
+    first request). A failed warm-up request is reported, not hidden: Podium retries reads."""
+    def probe(_):
         try:
-            subprocess.run([str(ROOT / "scripts/mlflow"), "seed", "--data", str(data),
+            call(base, "/api/2.0/mlflow/experiments/search", query={"max_results": 1})
+            return None
+        except urllib.error.HTTPError as e:
+            return e.code
+    with ThreadPoolExecutor(workers * 2) as pool:
+        failed = [code for code in pool.map(probe, range(workers * 8)) if code]
+    if failed:
+        print(f"warm-up: {len(failed)} of {workers * 8} first requests failed: HTTP {failed}")
+
+
+def postgres(*args):
+    out = subprocess.run([str(ROOT / "scripts/postgres"), *args], check=True,
+                         stdout=subprocess.PIPE, text=True)
+    return out.stdout.strip()
+
+
+def seeded_store(n, store):
+    """The seeded store: a data folder (sqlite) or a PostgreSQL URI (cluster left running)."""
+    data = ROOT / ".data" / (f"bench-reads-{n}" if store == "sqlite" else f"bench-reads-pg-{n}")
+    uri = None
+    if store == "postgres":
+        uri = postgres("start", "--data", str(data / "pg")) + "/mlflow"
+    if not (data / "seeded").exists():
+        started = time.time()
+        if uri:
+            postgres("createdb", "--data", str(data / "pg"), "mlflow")
+            mlflow("start", "--data", str(data / "server"), "--backend-store-uri", uri)
+            folder = data / "server"
+        else:
+            shutil.rmtree(data, ignore_errors=True)
+            mlflow("start", "--data", str(data))
+            folder = data
+        try:
+            subprocess.run([str(ROOT / "scripts/mlflow"), "seed", "--data", str(folder),
                             "--versions", str(n)], check=True)
         finally:
-            mlflow("stop", "--data", str(data))
+            mlflow("stop", "--data", str(folder))
         (data / "seeded").write_text(f"{time.time() - started:.0f} s\n")
-    return data
+    return data, uri
 
 
 def main():
@@ -143,27 +177,42 @@ def main():
     p.add_argument("--versions", type=int, default=1000)
     p.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     a = p.parse_args()
-    store = seeded_store(a.versions)
+    store, uri = seeded_store(a.versions, a.store)
     print(f"{a.versions} versions (store seeded in {(store / 'seeded').read_text().strip()}); "
-          f"median of {a.repeat} runs, min–max; sqlite, loopback")
-    for workers in a.workers:
-        data = ROOT / ".data" / f"bench-reads-{a.versions}-w{workers}"
-        shutil.rmtree(data, ignore_errors=True)
-        data.mkdir(parents=True)
-        shutil.copy(store / "mlflow.db", data / "mlflow.db")
-        base = mlflow("start", "--data", str(data), "--workers", str(workers))
-        try:
-            call(base, "/api/2.0/mlflow/experiments/search", query={"max_results": 1})  # warm up
-            ways = measure(base, a.repeat)
-        finally:
-            mlflow("stop", "--data", str(data))
+          f"median of {a.repeat} runs, min–max; {a.store}, loopback")
+    try:
+        for workers in a.workers:
+            data = ROOT / ".data" / f"bench-reads-{a.versions}-w{workers}"
             shutil.rmtree(data, ignore_errors=True)
-        print(f"\n{workers} worker(s)\n")
-        print("| way | median ms | min–max ms | requests | bytes |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        for name, median, low, high, requests, size in ways:
-            print(f"| {name} | {median:.0f} | {low:.0f}–{high:.0f} | {requests} | {size:,} |")
+            data.mkdir(parents=True)
+            args = ["start", "--data", str(data), "--workers", str(workers)]
+            if uri:
+                args += ["--backend-store-uri", uri]
+            else:
+                shutil.copy(store / "mlflow.db", data / "mlflow.db")
+            base = mlflow(*args)
+            try:
+                warm_up(base, workers)
+                ways = measure(base, a.repeat)
+            except urllib.error.HTTPError as e:
+                log = (data / "server.log").read_text(errors="replace").splitlines()
+                errors = [line for line in log if "rror" in line][-5:]
+                print(f"\n{workers} worker(s): HTTP {e.code} from {e.url.split('?')[0]}; "
+                      f"MLflow's log says:\n  " + "\n  ".join(errors))
+                continue
+            finally:
+                mlflow("stop", "--data", str(data))
+                shutil.rmtree(data, ignore_errors=True)
+            print(f"\n{workers} worker(s)\n")
+            print("| way | median ms | min–max ms | requests | bytes |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for name, median, low, high, requests, size in ways:
+                print(f"| {name} | {median:.0f} | {low:.0f}–{high:.0f} | {requests} | {size:,} |")
+    finally:
+        if uri:
+            postgres("stop", "--data", str(store / "pg"))
     sys.stdout.flush()
 
 
