@@ -13,6 +13,7 @@ and the lighter alternatives. Prints one table per worker count: milliseconds an
 
 import argparse
 import json
+import os
 import pathlib
 import shutil
 import statistics
@@ -68,9 +69,21 @@ def timed(ways, name, fn, repeat):
 
 def measure(base, repeat):
     api = "/api/2.0/mlflow"
-    _, _, versions = call(base, f"{api}/model-versions/search",
-                          query={"filter": f"name='{MODEL}'", "max_results": 5000})
-    versions = sorted(versions["model_versions"], key=lambda v: -int(v["version"]))
+    def all_versions():
+        """Every version, 5 000 per page (as Podium pages): (versions, bytes, requests)."""
+        found, size, requests, token = [], 0, 0, None
+        while True:
+            query = {"filter": f"name='{MODEL}'", "max_results": 5000}
+            if token:
+                query["page_token"] = token
+            _, got, page = call(base, f"{api}/model-versions/search", query=query)
+            found += page["model_versions"]
+            size, requests = size + got, requests + 1
+            token = page.get("next_page_token")
+            if not token:
+                return found, size, requests
+
+    versions = sorted(all_versions()[0], key=lambda v: -int(v["version"]))
     run_ids = [v["run_id"] for v in versions]
     _, _, experiments = call(base, f"{api}/experiments/search",
                              query={"max_results": 1000, "view_type": "ALL"})
@@ -85,15 +98,18 @@ def measure(base, repeat):
 
     timed(ways, "registered-models/get", lambda: one(lambda: call(
         base, f"{api}/registered-models/get", query={"name": MODEL})), repeat)
-    timed(ways, f"model-versions/search, all {len(versions)} (Podium today)", lambda: one(
-        lambda: call(base, f"{api}/model-versions/search",
-                     query={"filter": f"name='{MODEL}'", "max_results": 5000})), repeat)
+    timed(ways, f"model-versions/search, all {len(versions)}, 5 000 per page (Podium today)",
+          lambda: all_versions()[1:], repeat)
     timed(ways, "model-versions/search, newest 25 (order_by)", lambda: one(
         lambda: call(base, f"{api}/model-versions/search",
                      query={"filter": f"name='{MODEL}'", "max_results": 25,
                             "order_by": "version_number DESC"})), repeat)
-    timed(ways, f"runs/search, {len(run_ids)} ids in one call (Podium today)", lambda: one(
-        lambda: runs_search(base, experiment_ids, run_ids)), repeat)
+    def podium_today():
+        thousands = [run_ids[i:i + 1000] for i in range(0, len(run_ids), 1000)]
+        return sum(runs_search(base, experiment_ids, c)[1] for c in thousands), len(thousands)
+
+    timed(ways, f"runs/search, {len(run_ids)} ids, 1 000 per call (Podium today)",
+          podium_today, repeat)
     timed(ways, f"runs/search, first screen ({len(first_screen)} ids)", lambda: one(
         lambda: runs_search(base, experiment_ids, first_screen)), repeat)
 
@@ -160,14 +176,21 @@ def seeded_store(n, store):
             mlflow("start", "--data", str(data / "server"), "--backend-store-uri", uri)
             folder = data / "server"
         else:
+            # Straight into the sqlite file through MLflow's own store code: ~3× faster than
+            # through a server (1 000 versions: 33 s against 103 s).
             shutil.rmtree(data, ignore_errors=True)
-            mlflow("start", "--data", str(data))
-            folder = data
+            data.mkdir(parents=True)
+            folder = None
+            env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{data}/mlflow.db"}
+            subprocess.run([str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/seed_demo.py"),
+                            "--versions", str(n)], check=True, env=env, cwd=data)
         try:
-            subprocess.run([str(ROOT / "scripts/mlflow"), "seed", "--data", str(folder),
-                            "--versions", str(n)], check=True)
+            if folder:
+                subprocess.run([str(ROOT / "scripts/mlflow"), "seed", "--data", str(folder),
+                                "--versions", str(n)], check=True)
         finally:
-            mlflow("stop", "--data", str(folder))
+            if folder:
+                mlflow("stop", "--data", str(folder))
         (data / "seeded").write_text(f"{time.time() - started:.0f} s\n")
     return data, uri
 
