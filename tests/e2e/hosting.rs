@@ -53,6 +53,18 @@ async fn assert_quiet_console(browser: &Client, podium: &str) {
     assert!(noisy.is_empty(), "console: {noisy:#?}");
 }
 
+/// Opens `url` (a review) and returns the plan once it is on screen.
+async fn plan_at(browser: &Client, url: &str) -> String {
+    browser.goto(url).await.unwrap();
+    until("the plan", || text_of(browser, PLAN)).await
+}
+
+/// Where v6's "run" evidence link leads (resolved against the page).
+async fn v6_evidence(browser: &Client) -> String {
+    let link = find(browser, V6_RUN).await;
+    link.prop("href").await.unwrap().unwrap()
+}
+
 /// Applies the plan on screen and waits for its outcome.
 async fn apply_plan(browser: &Client) {
     click_button(browser, "Apply…").await;
@@ -82,15 +94,8 @@ async fn same_origin_behind_nginx_under_a_sub_path() {
 
     with_browser(|browser| async move {
         // A deep link loaded directly: nginx's index.html fallback, assets under /podium/.
-        browser.goto(&deep).await.unwrap();
-        let plan = until("the plan", || text_of(&browser, PLAN)).await;
-        assert_eq!(plan, PROMOTES);
-        let run = find(&browser, V6_RUN)
-            .await
-            .prop("href")
-            .await
-            .unwrap()
-            .unwrap();
+        assert_eq!(plan_at(&browser, &deep).await, PROMOTES);
+        let run = v6_evidence(&browser).await;
         assert!(
             run.starts_with(&format!("{origin}/#/experiments/")),
             "the evidence link opens MLflow's UI on this origin: {run}"
@@ -192,18 +197,9 @@ async fn cross_origin_with_mlflow_allowing_podiums_origin() {
     let dist = deployment_dist("cors", Some(&config.to_string()));
     let app = App::serve_files(&dist, "127.0.0.2", port, &["--header", &csp(&mlflow.url)]);
     with_browser(|browser| async move {
-        browser
-            .goto(&format!("{}/models/{HEALTH}", app.url))
-            .await
-            .unwrap();
-        let plan = until("the plan", || text_of(&browser, PLAN)).await;
-        assert_eq!(plan, PROMOTES);
-        let run = find(&browser, V6_RUN)
-            .await
-            .prop("href")
-            .await
-            .unwrap()
-            .unwrap();
+        let review = format!("{}/models/{HEALTH}", app.url);
+        assert_eq!(plan_at(&browser, &review).await, PROMOTES);
+        let run = v6_evidence(&browser).await;
         assert!(
             run.starts_with("https://mlflow-ui.example.test/#/experiments/"),
             "podium.json's mlflow_ui_url: {run}"
@@ -317,11 +313,7 @@ async fn mlflow_under_a_static_prefix_with_the_deployments_default_policy() {
     let app = App::serve_files(&dist, "127.0.0.1", free_port(), &[]);
     let mlflow_origin = origin_of(&mlflow.url);
     with_browser(|browser| async move {
-        browser
-            .goto(&format!("{}/models/{HEALTH}", app.url))
-            .await
-            .unwrap();
-        let plan = until("the plan", || text_of(&browser, PLAN)).await;
+        let plan = plan_at(&browser, &format!("{}/models/{HEALTH}", app.url)).await;
         assert!(
             plan.starts_with("production stays v4: v6 fails the policy"),
             "{plan}"
@@ -333,12 +325,7 @@ async fn mlflow_under_a_static_prefix_with_the_deployments_default_policy() {
         )
         .await;
         assert!(status.contains("none is saved"), "{status}");
-        let run = find(&browser, V6_RUN)
-            .await
-            .prop("href")
-            .await
-            .unwrap()
-            .unwrap();
+        let run = v6_evidence(&browser).await;
         assert!(
             run.starts_with(&format!("{mlflow_origin}/mlflow/#/experiments/")),
             "MLflow's UI under its prefix: {run}"
