@@ -642,6 +642,24 @@ pub async fn click_button(client: &Client, name: &str) {
     button.click().await.unwrap();
 }
 
+/// Fills "Set or remove an alias" (alias `alias` on version `version`) and asks to set it:
+/// the confirmation opens.
+pub async fn set_alias_form(client: &Client, alias: &str, version: &str) {
+    let name = find(
+        client,
+        "//input[@id=//label[normalize-space()='Alias']/@for]",
+    )
+    .await;
+    name.send_keys(alias).await.unwrap();
+    let on = find(
+        client,
+        "//select[@id=//label[normalize-space()='On version']/@for]",
+    )
+    .await;
+    on.select_by_value(version).await.unwrap();
+    click_button(client, "Set alias…").await;
+}
+
 /// Opens the confirmation, types the model name if asked, and applies.
 pub async fn confirm_and_apply(client: &Client, model: &str) {
     let dialog = find(client, "//div[@role='dialog']").await;

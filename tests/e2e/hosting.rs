@@ -11,7 +11,8 @@ use serde_json::json;
 
 use crate::harness::{
     aliases_of, click_button, confirm_and_apply, console, deployment_dist, find, free_port,
-    mlflow_call, screenshot, text_of, until, until_text, with_browser, App, Mlflow, Nginx, ADMIN,
+    mlflow_call, screenshot, set_alias_form, text_of, until, until_text, with_browser, App, Mlflow,
+    Nginx, ADMIN,
 };
 
 const HEALTH: &str = "health_monitor_agent";
@@ -207,19 +208,7 @@ async fn cross_origin_with_mlflow_allowing_podiums_origin() {
         // A cross-origin write (with its preflight) under the CSP.
         apply_plan(&browser).await;
         // podium.json protects staging: moving it needs the model's name typed.
-        let alias = find(
-            &browser,
-            "//input[@id=//label[normalize-space()='Alias']/@for]",
-        )
-        .await;
-        alias.send_keys("staging").await.unwrap();
-        let version = find(
-            &browser,
-            "//select[@id=//label[normalize-space()='On version']/@for]",
-        )
-        .await;
-        version.select_by_value("5").await.unwrap();
-        click_button(&browser, "Set alias…").await;
+        set_alias_form(&browser, "staging", "5").await;
         let dialog = find(&browser, "//div[@role='dialog']")
             .await
             .text()

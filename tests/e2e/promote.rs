@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::harness::{
     aliases_of, audit_records, click_button, confirm_and_apply, find, mlflow_call, screenshot,
-    sign_in, text_of, until, until_text, with_browser, App, Mlflow, ADMIN,
+    set_alias_form, sign_in, text_of, until, until_text, with_browser, App, Mlflow, ADMIN,
 };
 
 const HEALTH: &str = "health_monitor_agent";
@@ -428,11 +428,7 @@ async fn with_basic_auth_each_user_is_recorded_and_a_read_only_user_is_refused()
         // The editor (EDIT on the model) sets staging on v5.
         sign_in(&browser, "editor", "editor-password-1").await;
         until_text(&browser, "//p[contains(@class,'who')]", "as MLflow user editor").await;
-        let alias = find(&browser, "//input[@id=//label[normalize-space()='Alias']/@for]").await;
-        alias.send_keys("staging").await.unwrap();
-        let version = find(&browser, "//select[@id=//label[normalize-space()='On version']/@for]").await;
-        version.select_by_value("5").await.unwrap();
-        click_button(&browser, "Set alias…").await;
+        set_alias_form(&browser, "staging", "5").await;
         confirm_and_apply(&browser, HEALTH).await;
         until_text(&browser, "//p[contains(@class,'outcome')]", "staging: v6 → v5").await;
         let history = text_of(&browser, "//table[@aria-label='Recorded alias moves, newest first']")
