@@ -54,7 +54,8 @@ class Faults:
     def __init__(self, specs):
         self.rules = []
         for spec in specs:
-            path, _, kind = spec.partition("=")
+            # The kind has no "=": a path may (`max_results=5000`).
+            path, _, kind = spec.rpartition("=")
             times = None
             if "x" in kind.rsplit(":", 1)[-1] and kind.rsplit("x", 1)[-1].isdigit():
                 kind, n = kind.rsplit("x", 1)

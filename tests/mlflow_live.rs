@@ -4,9 +4,7 @@
 //! its URL at build time in `PODIUM_TEST_MLFLOW`; run with `--features e2e`.
 #![cfg(all(target_arch = "wasm32", feature = "e2e"))]
 
-use std::cell::RefCell;
-
-use podium::mlflow::{ApiError, Client, Credentials, Evaluation, Progress, ReviewData};
+use podium::mlflow::{ApiError, Client, Credentials, Evaluation, ReviewData, Scope, FIRST_SCREEN};
 use podium::policy::{decide, AliasMove, Plan, Policy};
 use wasm_bindgen_test::*;
 
@@ -19,7 +17,7 @@ fn client() -> Client {
 }
 
 async fn review(client: &Client, name: &str) -> Result<ReviewData, ApiError> {
-    client.load_review(name, None, |_| {}).await
+    client.load_review(name, Scope::All).await.map(|(r, _)| r)
 }
 
 fn now_ms() -> f64 {
@@ -119,33 +117,59 @@ async fn loaded_data_drives_the_seed_decision() {
 #[wasm_bindgen_test]
 async fn thousand_versions_load_within_the_request_budget() {
     let client = client();
-    let seen = RefCell::new(Vec::<Progress>::new());
     let started = now_ms();
-    let data = client
-        .load_review("scale_agent", None, |p| seen.borrow_mut().push(p))
-        .await
-        .unwrap();
+    let (data, complete) = client.load_review("scale_agent", Scope::All).await.unwrap();
+    assert!(complete);
     let elapsed = now_ms() - started;
     assert_eq!(data.versions.len(), 1000);
     assert!(data.versions.iter().all(|v| v.has_evaluation()));
     let requests = client.request_count();
     // 3 listing calls + ceil(1000 / 1000) runs/search; no logged models in this model.
     assert!(requests <= 3 + 1, "{requests} requests for 1 000 versions");
-    let seen = seen.into_inner();
-    assert!(
-        seen.windows(2).all(|w| w[0].loaded <= w[1].loaded),
-        "{seen:?}"
-    );
-    assert_eq!(
-        seen.last(),
-        Some(&Progress {
-            loaded: 1000,
-            total: 1000
-        })
-    );
     web_sys::console::log_1(
         &format!("scale_agent: 1000 versions in {elapsed:.0} ms with {requests} requests").into(),
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_first_screen_is_the_newest_versions_and_the_alias_holders() {
+    let client = client();
+    let (first, complete) = client
+        .load_review("scale_agent", Scope::FirstScreen)
+        .await
+        .unwrap();
+    assert!(!complete, "25 of 1 000 versions");
+    let numbers: Vec<&str> = first
+        .versions
+        .iter()
+        .map(|v| v.version.version.as_str())
+        .collect();
+    let newest: Vec<String> = (1000 - FIRST_SCREEN as usize + 1..=1000)
+        .rev()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(numbers[..FIRST_SCREEN as usize], newest[..], "{numbers:?}");
+    // production (v2) and champion (v1) are there, with their evidence: decided at once.
+    assert_eq!(&numbers[FIRST_SCREEN as usize..], ["2", "1"], "{numbers:?}");
+    assert!(first.versions.iter().all(|v| v.has_evaluation()));
+    assert_eq!(first.index_of_alias("champion"), Some(26));
+    // The model, a page of versions, experiments, the two holders, one runs/search.
+    let requests = client.request_count();
+    assert_eq!(requests, 6, "{requests} requests for the first screen");
+    // A model whose versions fit the first page is complete at once.
+    let (small, complete) = client
+        .load_review("health_monitor_agent", Scope::FirstScreen)
+        .await
+        .unwrap();
+    assert!(complete);
+    let all = review(&client, "health_monitor_agent").await.unwrap();
+    let evidence = |r: &ReviewData| {
+        r.versions
+            .iter()
+            .map(|v| (v.version.version.clone(), v.metrics.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(evidence(&small), evidence(&all));
 }
 
 #[wasm_bindgen_test]
@@ -299,7 +323,7 @@ async fn connecting_in_settings_reloads_the_models_from_that_server() {
 
 mod basic_auth {
     //! Against MLflow's basic-auth app (started by scripts/test with `--basic-auth`).
-    use podium::mlflow::{ApiError, Client, Credentials};
+    use podium::mlflow::{ApiError, Client, Credentials, Scope};
     use wasm_bindgen_test::*;
 
     const MLFLOW_AUTH: &str = env!("PODIUM_TEST_MLFLOW_AUTH");
@@ -344,9 +368,10 @@ mod basic_auth {
             "{models:?}"
         );
         let data = basic("admin", ADMIN_PASSWORD)
-            .load_review("health_monitor_agent", None, |_| {})
+            .load_review("health_monitor_agent", Scope::All)
             .await
-            .unwrap();
+            .unwrap()
+            .0;
         assert_eq!(data.versions.len(), 6);
     }
 

@@ -38,8 +38,19 @@ const MODELS_PAGE: u32 = 1_000;
 const VERSIONS_PAGE: u32 = 5_000;
 /// Page size for experiment search.
 const EXPERIMENTS_PAGE: u32 = 50_000;
+/// Versions on the review's first screen, decided before the older ones have loaded.
+pub const FIRST_SCREEN: u32 = 25;
 /// Logged models fetched at once.
 const LOGGED_MODELS_IN_FLIGHT: usize = 4;
+
+/// Which versions [`Client::load_review`] loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The newest [`FIRST_SCREEN`] and those holding an alias: the review's first screen.
+    FirstScreen,
+    /// Every version.
+    All,
+}
 
 /// A read that failed and is about to be tried again (for "retrying…" on screen).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +63,17 @@ pub struct Retry {
     pub error: ApiError,
 }
 
+impl fmt::Display for Retry {
+    /// What the screen says while it waits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "MLflow did not answer properly ({}); trying again ({} of {})",
+            self.error, self.attempt, self.attempts
+        )
+    }
+}
+
 /// Told about each retry of a read.
 #[derive(Clone)]
 struct RetryObserver(SendWrapper<std::rc::Rc<dyn Fn(Retry)>>);
@@ -60,15 +82,6 @@ impl fmt::Debug for RetryObserver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("RetryObserver")
     }
-}
-
-/// How far loading a model's review data has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// Versions whose evaluation metrics are loaded.
-    pub loaded: usize,
-    /// Versions in all.
-    pub total: usize,
 }
 
 /// How to authenticate to the tracking server. Never printed: `Debug` redacts secrets.
@@ -339,18 +352,13 @@ impl Client {
     }
 
     /// The runs with these ids, in batches of at most 1 000 ids per `runs/search` call.
-    /// `on_batch` is told how many ids each finished batch covered.
     pub async fn runs_by_id(
         &self,
         run_ids: &[String],
         experiment_ids: &[String],
-        mut on_batch: impl FnMut(usize),
     ) -> Result<Vec<Run>, ApiError> {
         let mut runs = Vec::with_capacity(run_ids.len());
-        for (filter, chunk) in run_id_filters(run_ids)
-            .into_iter()
-            .zip(run_ids.chunks(super::RUN_IDS_PER_SEARCH))
-        {
+        for filter in run_id_filters(run_ids) {
             let batch = all_pages(|page_token| {
                 let request = SearchRuns {
                     experiment_ids: experiment_ids.to_vec(),
@@ -366,7 +374,6 @@ impl Client {
             })
             .await?;
             runs.extend(batch);
-            on_batch(chunk.len());
         }
         Ok(runs)
     }
@@ -388,23 +395,79 @@ impl Client {
         }
     }
 
-    /// Everything needed to review model `name`: its versions, aliases and evaluation metrics
-    /// with provenance. Requests: 3 listing calls (model, versions, experiments), one
-    /// `runs/search` per 1 000 runs, and one call per logged-model source (4 at a time).
-    /// Any failure fails the whole load: a decision is never made on part of the data.
+    /// What is needed to review model `name`: its versions (`scope`), aliases and evaluation
+    /// metrics with provenance, and whether these are all of its versions. Requests: 3 listing
+    /// calls (model, versions, experiments), one `runs/search` per 1 000 runs, one call per
+    /// logged-model source (4 at a time), and for the first screen one `model-versions/search`
+    /// per alias holder outside the newest page. Any failure fails the whole load: a decision
+    /// is never made on part of the data.
     pub async fn load_review(
         &self,
         name: &str,
-        dataset: Option<&str>,
-        progress: impl Fn(Progress),
-    ) -> Result<ReviewData, ApiError> {
+        scope: Scope,
+    ) -> Result<(ReviewData, bool), ApiError> {
         // The three listing calls do not depend on each other.
-        let (model, versions, experiments) = futures::future::try_join3(
+        let (model, (mut versions, complete), experiments) = futures::future::try_join3(
             self.get_registered_model(name),
-            self.all_model_versions(name),
+            self.versions_in(name, scope),
             self.all_experiment_ids(),
         )
         .await?;
+        if !complete {
+            // The versions holding an alias, when not among the newest: few (usually production
+            // and champion). One that is not there is reported below, as a dangling alias.
+            for alias in &model.aliases {
+                let version = &alias.version;
+                if !versions.iter().any(|v| v.version == *version) {
+                    let and = format!(" AND version_number = {version}");
+                    versions.extend(self.versions_page(name, and, 1).await?.0);
+                }
+            }
+        }
+        let review = self.with_evidence(model, versions, &experiments).await?;
+        Ok((review, complete))
+    }
+
+    /// The versions of model `name` in `scope`, and whether they are all of them.
+    async fn versions_in(
+        &self,
+        name: &str,
+        scope: Scope,
+    ) -> Result<(Vec<ModelVersion>, bool), ApiError> {
+        if scope == Scope::All {
+            return Ok((self.all_model_versions(name).await?, true));
+        }
+        self.versions_page(name, String::new(), FIRST_SCREEN).await
+    }
+
+    /// The newest `count` versions of model `name` matching `and` (e.g. ` AND version_number
+    /// = 3`), and whether there are no more.
+    async fn versions_page(
+        &self,
+        name: &str,
+        and: String,
+        count: u32,
+    ) -> Result<(Vec<ModelVersion>, bool), ApiError> {
+        let query = [
+            ("filter", format!("{}{and}", super::versions_filter(name))),
+            ("max_results", count.to_string()),
+            ("order_by", "version_number DESC".to_owned()),
+        ];
+        let page: SearchModelVersionsResponse = self.get("model-versions/search", &query).await?;
+        let mut versions = page.model_versions;
+        // A LIKE filter may match other models too.
+        versions.retain(|v| v.name == name);
+        Ok((versions, page.next_page_token.is_none_or(|t| t.is_empty())))
+    }
+
+    /// `versions` of `model` with their evaluation metrics: refused when an alias names a
+    /// version that is not among them.
+    async fn with_evidence(
+        &self,
+        model: RegisteredModel,
+        versions: Vec<ModelVersion>,
+        experiments: &[String],
+    ) -> Result<ReviewData, ApiError> {
         let dangling = ReviewData::dangling_aliases(&model, &versions);
         if !dangling.is_empty() {
             return Err(ApiError::Inconsistent {
@@ -416,20 +479,8 @@ impl Client {
                 ),
             });
         }
-        let total = versions.len();
-        progress(Progress { loaded: 0, total });
         let run_ids = ReviewData::run_ids(&versions);
-        let mut loaded = 0;
-        let runs = self
-            .runs_by_id(&run_ids, &experiments, |n| {
-                loaded += n;
-                // Runs and versions are nearly one to one; never report more than all.
-                progress(Progress {
-                    loaded: loaded.min(total),
-                    total,
-                });
-            })
-            .await?;
+        let runs = self.runs_by_id(&run_ids, experiments).await?;
         let logged: Vec<LoggedModel> =
             futures::stream::iter(ReviewData::logged_model_ids(&versions))
                 .map(|id| async move { self.get_logged_model(&id).await })
@@ -437,13 +488,7 @@ impl Client {
                 .try_filter_map(|m| async move { Ok(m) })
                 .try_collect()
                 .await?;
-        progress(Progress {
-            loaded: total,
-            total,
-        });
-        Ok(ReviewData::assemble(
-            model, versions, &runs, &logged, dataset,
-        ))
+        Ok(ReviewData::assemble(model, versions, &runs, &logged, None))
     }
 
     /// Sets tag `key` on model `name` (needs EDIT).

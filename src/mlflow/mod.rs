@@ -21,7 +21,7 @@ mod client;
 pub use apply::{AliasWrite, ApplyReport, Seen, Step, Stop};
 pub use auth::{basic_problem, exposed_over_http, token_problem, url_problem, AuthMode};
 #[cfg(target_arch = "wasm32")]
-pub use client::{Client, Credentials, Progress, Retry};
+pub use client::{Client, Credentials, Retry, Scope, FIRST_SCREEN};
 pub use error::{ApiError, ErrorBody};
 pub use logged_model::{
     logged_model_id, GetLoggedModelResponse, LoggedModel, LoggedModelData, LoggedModelInfo,

@@ -21,7 +21,7 @@ pub use error_panel::ErrorPanel;
 pub use models::{ModelTable, ModelsScreen};
 pub use review::{
     provide_review, use_review, InEffect, Notice, Origin, Reload, ReviewPanel, ReviewScreen,
-    ReviewState, SHOWN_STEP,
+    ReviewState, WINDOW,
 };
 pub use route::{navigate, provide_router, use_route, Link, Route};
 pub use settings::{AuthMode, Connection, Settings, SESSION_KEY};

@@ -9,6 +9,7 @@ mod hosting;
 mod layout;
 mod postgres;
 mod promote;
+mod scale;
 mod scripts;
 
 use fantoccini::Locator;

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::state::use_review;
+use super::state::{use_review, WINDOW};
 use crate::policy::{number, RuleId, Verdict};
 use crate::ui::verdict::look;
 
@@ -137,18 +137,20 @@ fn Chart(
     };
     // Only this rule's verdicts and values: other rules' edits leave it equal.
     let points = Memo::new(move |_| {
-        let count = state.shown().get().min(n);
+        // The versions the table draws.
+        let first = state.first_row().get().min(n);
+        let count = WINDOW.min(n - first);
         let Some(column) = index() else {
             return Vec::new();
         };
         state.verdicts().with(|p| {
-            (0..count)
+            (first..first + count)
                 .filter_map(|row| {
                     let cell = p.cells(row).get(column)?;
                     let value = cell.value.filter(|v| v.is_finite())?;
                     Some(Point {
                         row,
-                        x: x(row, count),
+                        x: x(row - first, count),
                         y: scale.y(value),
                         value,
                         verdict: cell.verdict,

@@ -26,13 +26,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 pub use state::{
-    provide_review, use_review, InEffect, Notice, Origin, Reload, ReviewState, SHOWN_STEP,
+    provide_review, use_review, InEffect, Notice, Origin, Reload, ReviewState, WINDOW,
 };
 
 use super::debounce::debounced;
 use super::route::{replace_url, Link, Route};
 use super::{use_client, use_scoped_client, AliasChips, ErrorPanel};
-use crate::mlflow::{Client, Progress, Retry, ReviewData};
+use crate::mlflow::{Client, Retry, ReviewData, Scope};
 
 /// Loads model `name` and shows its review.
 #[component]
@@ -44,10 +44,11 @@ pub fn ReviewScreen(
 ) -> impl IntoView {
     let client = use_scoped_client();
     let reload = Reload::new();
-    let (progress, set_progress) = signal(None::<Progress>);
     let (retry, set_retry) = signal(None::<Retry>);
-    // Keyed on the client (a new connection reloads) and on `reload` (after a write, or when
-    // MLflow changed under the screen). While it reloads, the last review stays on screen.
+    // The first screen: the newest versions and the alias holders, decided at once; the panel
+    // then loads the older ones. Keyed on the client (a new connection reloads) and on
+    // `reload` (after a write, or when MLflow changed under the screen). While it reloads,
+    // the last review stays on screen.
     let data = LocalResource::new({
         let name = name.clone();
         move || {
@@ -57,28 +58,17 @@ pub fn ReviewScreen(
             let name = name.clone();
             async move {
                 set_retry.set(None);
-                let review = client
-                    .load_review(&name, None, move |p| set_progress.set(Some(p)))
-                    .await?;
+                let first = Scope::FirstScreen;
+                let (review, complete) = client.load_review(&name, first).await?;
                 // Writes go to the server this data came from, and are never cut off half-way.
-                Ok::<_, crate::mlflow::ApiError>((Arc::new(review), client.detached()))
+                let older = (!complete).then(|| client.clone());
+                Ok::<_, crate::mlflow::ApiError>((Arc::new(review), client.detached(), older))
             }
         }
     });
     let loading = move || {
-        let step = match progress.get() {
-            Some(Progress { loaded, total }) => {
-                format!("Loading evaluations… {loaded} of {total} versions")
-            }
-            None => "Loading the model…".to_owned(),
-        };
-        match retry.get() {
-            Some(r) => format!(
-                "{step} MLflow did not answer properly ({}); trying again ({} of {})…",
-                r.error, r.attempt, r.attempts
-            ),
-            None => step,
-        }
+        let retrying = retry.get().map(|r| format!(" {r}…"));
+        format!("Loading the model…{}", retrying.unwrap_or_default())
     };
     view! {
         <p class="breadcrumb">
@@ -86,11 +76,11 @@ pub fn ReviewScreen(
         </p>
         {move || match data.get() {
             None => view! { <p role="status">{loading}</p> }.into_any(),
-            Some(Ok((review, client))) => {
+            Some(Ok((review, client, older))) => {
                 let (what_if, notice) = reload.take_carry();
                 let shared = what_if.or_else(|| shared_policy.clone());
                 let (client, reload) = (Some(client), Some(reload));
-                view! { <ReviewPanel review shared client reload notice /> }.into_any()
+                view! { <ReviewPanel review shared client reload notice older /> }.into_any()
             }
             Some(Err(error)) => {
                 let title = format!("Could not load model {name}");
@@ -116,6 +106,9 @@ pub fn ReviewPanel(
     /// What the last reload has to say (an apply's outcome).
     #[prop(default = None)]
     notice: Option<Notice>,
+    /// When `review` is only the first screen: the client that loads every version.
+    #[prop(default = None)]
+    older: Option<Client>,
 ) -> impl IntoView {
     let client = client.unwrap_or_else(|| use_client().get_untracked().detached());
     let state = provide_review(ReviewState::new(
@@ -124,6 +117,9 @@ pub fn ReviewPanel(
         client.clone(),
         reload,
     ));
+    if let Some(client) = older {
+        state.load_older(client);
+    }
     // Who the writes are made as, when MLflow's basic-auth app says.
     leptos::task::spawn_local(async move {
         if let Ok(user) = client.current_user().await {
@@ -162,10 +158,16 @@ pub fn ReviewPanel(
                 <share::SharePanel />
             </div>
             <div class="review-main">
-                <table::VersionsTable />
-                <decision::DecisionPanel />
-                <charts::MetricCharts />
-                <history::HistoryPanel />
+                // Drawn again once, when the older versions arrive.
+                {move || {
+                    state.data();
+                    view! {
+                        <table::VersionsTable />
+                        <decision::DecisionPanel />
+                        <charts::MetricCharts />
+                        <history::HistoryPanel />
+                    }
+                }}
             </div>
         </div>
         <promote::ConfirmDialog />

@@ -4,6 +4,7 @@
 //! applied. The same path serves rollbacks and a reviewer's own alias actions (history.rs).
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::state::{use_review, Notice, ReviewState};
 use crate::mlflow::{AliasWrite, ApplyReport, Evaluation, Seen};
@@ -497,9 +498,10 @@ fn Confirm(moves: Pending) -> impl IntoView {
         move |_| apply(state, moves.clone())
     };
     // The dialog takes the focus; Escape cancels it (unless a write is in flight).
-    let heading = NodeRef::<leptos::html::H2>::new();
+    // (Found by id once mounted: a `NodeRef` would add its own code to the bundle.)
     Effect::new(move |_| {
-        if let Some(h) = heading.get() {
+        let heading = document().get_element_by_id("confirm-heading");
+        if let Some(h) = heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = h.focus();
         }
     });
@@ -516,7 +518,7 @@ fn Confirm(moves: Pending) -> impl IntoView {
     view! {
         <div class="backdrop">
         <div class="confirm" role="dialog" aria-modal="true" aria-labelledby="confirm-heading" on:keydown=on_key>
-            <h2 id="confirm-heading" tabindex="-1" node_ref=heading>{title}</h2>
+            <h2 id="confirm-heading" tabindex="-1">{title}</h2>
             <ul class="moves">{list}</ul>
             {policy}
             {evidence}

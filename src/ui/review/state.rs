@@ -9,7 +9,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::promote::Pending;
-use crate::mlflow::{ApplyReport, Client, ReviewData, POLICY_TAG};
+use crate::mlflow::{ApplyReport, Client, ReviewData, Scope, POLICY_TAG};
 use crate::policy::{
     decide, preview, Decision, MetricTable, MissingMetric, NumberField, Policy, PolicyDraft,
     Preview, Problem, RuleId,
@@ -17,8 +17,11 @@ use crate::policy::{
 use crate::ui::deployment;
 use crate::ui::route::Route;
 
-/// Versions drawn at first, and added by "Show more".
-pub const SHOWN_STEP: usize = 25;
+/// Rows the versions table (and each chart) draws at once: the ones in view and some above
+/// and below. A long model's table draws only these (windowing).
+pub const WINDOW: usize = 40;
+/// The drawn rows move by this many at a time while scrolling.
+pub const WINDOW_STEP: usize = 10;
 
 /// The policy the preview uses — the draft's when it is valid, else the last valid one — and
 /// the draft row each of its rules came from.
@@ -52,8 +55,13 @@ pub enum Origin {
 /// Every signal and memo of one model's review. `Copy`: pass it, or one piece of it, anywhere.
 #[derive(Clone, Copy)]
 pub struct ReviewState {
+    /// The first screen's data, then (once) every version's: read through `loaded`, which
+    /// changes when it is replaced.
     data: StoredValue<Arc<ReviewData>>,
     table: StoredValue<Arc<MetricTable>>,
+    /// While the older versions load (or after they failed to): what the screen says about it.
+    rest: RwSignal<Option<String>>,
+    loaded: Memo<bool>,
     notices: StoredValue<Vec<String>>,
     origin: Origin,
     draft: RwSignal<PolicyDraft>,
@@ -61,7 +69,7 @@ pub struct ReviewState {
     checked: Memo<Result<Policy, Vec<Problem>>>,
     in_effect: Memo<InEffect>,
     candidate: RwSignal<usize>,
-    shown: RwSignal<usize>,
+    first_row: RwSignal<usize>,
     champion_row: Memo<Option<usize>>,
     verdicts: Memo<Preview>,
     decision: Memo<Option<Decision>>,
@@ -191,25 +199,30 @@ impl ReviewState {
         });
 
         // Keys are interned once per load; an edit only re-runs the preview.
-        let table = Arc::new(review.metric_table());
-        let champion_row = {
-            let review = review.clone();
-            Memo::new(move |_| {
-                in_effect.with(|e| review.index_of_alias(&e.policy.aliases.champion))
-            })
-        };
-        let verdicts = {
-            let table = table.clone();
-            Memo::new(move |_| in_effect.with(|e| preview(&e.policy, &table, champion_row.get())))
-        };
+        let table = StoredValue::new(Arc::new(review.metric_table()));
+        let link_name = review.model.name.clone();
+        let saved_tag = RwSignal::new(review.model.tag(POLICY_TAG).map(str::to_owned));
+        // Replaced once when the older versions arrive (`load_older`).
+        let data = StoredValue::new(review);
+        let rest = RwSignal::new(None::<String>);
+        let loaded = Memo::new(move |_| rest.with(Option::is_none));
+        let champion_row = Memo::new(move |_| {
+            loaded.track();
+            data.with_value(|d| in_effect.with(|e| d.index_of_alias(&e.policy.aliases.champion)))
+        });
+        let verdicts = Memo::new(move |_| {
+            loaded.track();
+            let table = table.get_value();
+            in_effect.with(|e| preview(&e.policy, &table, champion_row.get()))
+        });
         let candidate = RwSignal::new(0usize);
-        // Only the newest versions are drawn at first: every version is decided on each edit,
-        // but drawing a thousand rows and chart points takes most of a second.
-        let shown = RwSignal::new(review.versions.len().min(SHOWN_STEP));
-        let decision = {
-            let review = review.clone();
-            Memo::new(move |_| {
-                let versions = &review.versions;
+        // Every version is decided on each edit, but only a window of rows is drawn: drawing a
+        // thousand rows and chart points takes most of a second.
+        let first_row = RwSignal::new(0usize);
+        let decision = Memo::new(move |_| {
+            loaded.track();
+            data.with_value(|d| {
+                let versions = &d.versions;
                 let candidate = versions.get(candidate.get())?;
                 let champion = champion_row.get().map(|i| versions[i].metric_set());
                 Some(
@@ -217,7 +230,7 @@ impl ReviewState {
                         .with(|e| decide(&e.policy, &candidate.metric_set(), champion.as_ref())),
                 )
             })
-        };
+        });
         // The rules' ids and metrics: unchanged by a threshold edit, so what is built from
         // it (table columns, charts, slider ranges) is not rebuilt while typing.
         let rules = Memo::new(move |_| {
@@ -233,21 +246,20 @@ impl ReviewState {
         // and the metric aliases only, so it is computed once per load and when rules change.
         // The aliases are read untracked: they change only by an import or a reset, which give
         // every rule a new id, so `rules` changes then too.
-        let ranges = {
-            let table = table.clone();
-            Memo::new(move |_| {
-                let aliases = in_effect.with_untracked(|e| e.policy.metric_aliases.clone());
-                rules.with(|rules| {
-                    rules
-                        .iter()
-                        .filter_map(|(id, m)| Some((*id, table.range(m, &aliases)?)))
-                        .collect()
-                })
+        let ranges = Memo::new(move |_| {
+            loaded.track();
+            let table = table.get_value();
+            let aliases = in_effect.with_untracked(|e| e.policy.metric_aliases.clone());
+            rules.with(|rules| {
+                rules
+                    .iter()
+                    .filter_map(|(id, m)| Some((*id, table.range(m, &aliases)?)))
+                    .collect()
             })
-        };
+        });
         // A link reproduces the preview: the model, and the policy when it is not the saved one.
         let link = {
-            let name = review.model.name.clone();
+            let name = link_name;
             Memo::new(move |_| {
                 let policy = in_effect
                     .with(|e| saved.with(|s| (e.policy != *s).then(|| e.policy.to_json())));
@@ -258,14 +270,15 @@ impl ReviewState {
                 .href()
             })
         };
-        let saved_tag = RwSignal::new(review.model.tag(POLICY_TAG).map(str::to_owned));
         let user = RwSignal::new(None);
         let pending = RwSignal::new(None);
         let busy = RwSignal::new(false);
         let report = RwSignal::new(None);
         ReviewState {
-            data: StoredValue::new(review),
-            table: StoredValue::new(table),
+            data,
+            table,
+            rest,
+            loaded,
             notices: StoredValue::new(notices),
             origin,
             draft,
@@ -273,7 +286,7 @@ impl ReviewState {
             checked,
             in_effect,
             candidate,
-            shown,
+            first_row,
             champion_row,
             verdicts,
             decision,
@@ -292,14 +305,21 @@ impl ReviewState {
 
     // Reads.
 
-    /// The loaded model, versions and evidence (fixed for the life of the screen).
+    /// The loaded model, versions and evidence: the first screen's, then (once) all of them.
     pub fn data(&self) -> Arc<ReviewData> {
+        self.loaded.track();
         self.data.get_value()
     }
 
-    /// Every version's metrics as one table.
+    /// Every loaded version's metrics as one table.
     pub fn table(&self) -> Arc<MetricTable> {
+        self.loaded.track();
         self.table.get_value()
+    }
+
+    /// While the older versions load, or after they failed to: what to say about it.
+    pub fn rest(&self) -> ReadSignal<Option<String>> {
+        self.rest.read_only()
     }
 
     /// Warnings about where the policy came from (an invalid saved tag or link).
@@ -348,9 +368,9 @@ impl ReviewState {
         self.candidate.read_only()
     }
 
-    /// How many of the newest versions are drawn.
-    pub fn shown(&self) -> ReadSignal<usize> {
-        self.shown.read_only()
+    /// The first of the [`WINDOW`] rows drawn.
+    pub fn first_row(&self) -> ReadSignal<usize> {
+        self.first_row.read_only()
     }
 
     /// The row of the version holding the policy's champion alias.
@@ -531,10 +551,46 @@ impl ReviewState {
         self.candidate.set(row);
     }
 
-    /// Draws the next `SHOWN_STEP` versions.
-    pub fn show_more(&self) {
-        let total = self.data.with_value(|d| d.versions.len());
-        self.shown.update(|s| *s = (*s + SHOWN_STEP).min(total));
+    /// Draws the rows around `visible`, the first row in view, in steps of [`WINDOW_STEP`].
+    pub fn scroll_to(&self, visible: usize) {
+        let first = (visible / WINDOW_STEP).saturating_sub(1) * WINDOW_STEP;
+        if self.first_row.get_untracked() != first {
+            self.first_row.set(first);
+        }
+    }
+
+    /// Loads every version with `client`, the first screen staying decided meanwhile; then
+    /// shows them all (the candidate stays the same version).
+    pub fn load_older(&self, client: Client) {
+        let state = *self;
+        let name = self.data.with_value(|d| d.model.name.clone());
+        let loading = "The newest versions and the alias holders are decided; loading the others…";
+        self.rest.set(Some(loading.to_owned()));
+        leptos::task::spawn_local(async move {
+            let loaded = client.load_review(&name, Scope::All).await;
+            // The screen may be gone by now (`try_`: nothing to update then).
+            let rest = match loaded {
+                Ok((all, _)) => {
+                    let chosen = state.data.try_with_value(|d| {
+                        let row = state.candidate.get_untracked();
+                        d.versions.get(row).map(|v| v.version.version.clone())
+                    });
+                    let row = chosen
+                        .flatten()
+                        .and_then(|n| all.versions.iter().position(|v| v.version.version == n));
+                    state.table.try_set_value(Arc::new(all.metric_table()));
+                    state.data.try_set_value(Arc::new(all));
+                    state.candidate.try_set(row.unwrap_or(0));
+                    None
+                }
+                Err(e) => Some(format!(
+                    "Older versions not loaded ({e}): only the newest and the alias holders are \
+                     decided. Reload to try again."
+                )),
+            };
+            // Last: what reads the data is redrawn from here.
+            state.rest.try_set(rest);
+        });
     }
 }
 

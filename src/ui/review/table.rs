@@ -6,13 +6,17 @@
 
 use leptos::prelude::*;
 
-use super::state::use_review;
+use super::state::{use_review, WINDOW};
 use crate::mlflow::{run_ui_url, Evaluation};
 use crate::policy::{number, RuleId};
 use crate::ui::verdict::{look, version_look, Look};
 use crate::ui::{deployment, use_client};
 
-/// Every drawn version with its verdict, and "Show more".
+/// A row's height in CSS pixels (style/main.css: `.versions tbody tr`).
+const ROW_PX: usize = 30;
+
+/// Every version with its verdict. Only [`WINDOW`] rows around the ones in view are drawn (a
+/// model may have thousands); scrolling the table draws the others.
 #[component]
 pub fn VersionsTable() -> impl IntoView {
     let state = use_review();
@@ -33,14 +37,56 @@ pub fn VersionsTable() -> impl IntoView {
             })
             .collect_view()
     };
+    let drawn = move || {
+        let first = state.first_row().get().min(total);
+        first..(first + WINDOW).min(total)
+    };
     let rows = move || {
         let rules: Vec<RuleId> = columns.with(|c| c.iter().map(|(id, _)| *id).collect());
-        (0..state.shown().get())
+        drawn()
             .map(|row| view! { <VersionRow row rules=rules.clone() /> })
             .collect_view()
     };
+    // Rows not drawn are stood in for by two spacers of their height (rows are one line:
+    // style/main.css).
+    // The rows above (`true`) or below the drawn ones. The height is an SVG attribute: the CSP
+    // allows no inline style, and Leptos's `style:` would add ~1 KB to the bundle.
+    let spacer = move |above: bool| {
+        let height = move || {
+            let drawn = drawn();
+            let rows = if above {
+                drawn.start
+            } else {
+                total - drawn.end
+            };
+            (rows * ROW_PX).to_string()
+        };
+        view! {
+            <tr aria-hidden="true">
+                <td>
+                    <svg width="1" height=height></svg>
+                </td>
+            </tr>
+        }
+    };
+    let on_scroll = move |ev: leptos::ev::Event| {
+        let scroller: web_sys::Element = event_target(&ev);
+        state.scroll_to(scroller.scroll_top().max(0) as usize / ROW_PX);
+    };
+    let status = move || {
+        state
+            .rest()
+            .get()
+            .map(|text| view! { <p class="muted" role="status">{text}</p> })
+    };
     view! {
-        <div class="table-scroll">
+        {status}
+        <div
+            class="table-scroll rows"
+            role="region"
+            aria-label="Versions, newest first (scroll for older)"
+            on:scroll=on_scroll
+        >
             <table class="versions" aria-label="Versions and their verdicts">
                 <thead>
                     <tr>
@@ -51,24 +97,13 @@ pub fn VersionsTable() -> impl IntoView {
                         <th scope="col">"Evidence"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    {spacer(true)}
+                    {rows}
+                    {spacer(false)}
+                </tbody>
             </table>
         </div>
-        {move || {
-            let shown = state.shown().get().min(total);
-            let hidden = total - shown;
-            (hidden > 0)
-                .then(|| {
-                    view! {
-                        <p class="muted shown-note">
-                            {format!("Newest {shown} of {total} versions shown (all are decided). ")}
-                            <button type="button" on:click=move |_| state.show_more()>
-                                {format!("Show {} more", hidden.min(super::state::SHOWN_STEP))}
-                            </button>
-                        </p>
-                    }
-                })
-        }}
     }
 }
 
@@ -125,7 +160,7 @@ fn VersionRow(
         .map(|id| view! { <RuleCell row id /> })
         .collect_view();
     view! {
-        <tr class:selected=selected>
+        <tr class=move || if selected() { "selected" } else { "" }>
             <th scope="row" title=created>
                 <label class="pick">
                     <input
