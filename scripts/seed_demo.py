@@ -230,8 +230,15 @@ def seed_users():
         except MlflowException as e:
             if e.error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
-    # Granting again only sets the same permission.
-    auth.grant_user_permission("editor", "registered_model", HEALTH, "EDIT")
+    # A second seed of the same store finds the permission there (MLflow 3.17 refuses to
+    # grant it again): it is set to EDIT either way.
+    try:
+        auth.grant_user_permission("editor", "registered_model", HEALTH, "EDIT")
+    except MlflowException as e:
+        if e.error_code != "RESOURCE_ALREADY_EXISTS":
+            raise
+        auth.revoke_user_permission("editor", "registered_model", HEALTH)
+        auth.grant_user_permission("editor", "registered_model", HEALTH, "EDIT")
     log(f"basic-auth: 'editor' may edit {HEALTH}")
 
 
