@@ -12,7 +12,7 @@ Faults for tests (every other request is a real MLflow request):
     --refuse-alias NAME       moving alias NAME answers 403 without reaching MLflow
     --lose-answer-alias NAME  moving alias NAME reaches MLflow, then the connection is dropped
                               before the answer (the browser sees a network error)
-    --fault PATH=KIND[xN]     requests whose path contains PATH get KIND (the first N times,
+    --fault PATH=KIND[xN]     requests whose path (query included) contains PATH get KIND (the first N times,
                               or always): status:CODE (answers CODE), drop (closes the
                               connection), delay:SECONDS, stall-body (headers and half the
                               body, then nothing), truncate (half the JSON, as if complete),
@@ -106,7 +106,7 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
                 self.end_headers()
                 self.wfile.write(data)
                 return
-            fault = faults.take(self.path.split("?")[0]) if faults else None
+            fault = faults.take(self.path) if faults else None
             if fault == "drop":
                 self.close_connection = True
                 return
