@@ -30,7 +30,7 @@ async fn scroll_versions(browser: &Client, fraction: f64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails: the first screen's status line is not seen within 15 s; under investigation (issue 14 note)"]
+#[ignore = "needs scale_agent: the e2e template store is seeded without --versions (harness.rs `template`), so the review shows an error panel; seed it there (~100 s) to enable"]
 async fn a_large_model_is_decided_from_its_first_screen_and_every_version_is_reachable() {
     let mlflow = Mlflow::start_seeded("scale");
     // The listing of every version answers 3 s late (once): the first screen is shown and
