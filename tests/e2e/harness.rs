@@ -60,14 +60,24 @@ impl Mlflow {
         Mlflow::start_from(name, true, &[])
     }
 
+    /// Like [`Mlflow::start_seeded`], with the demo's `scale_agent` of 1 000 versions too
+    /// (its template store takes ~2 minutes to seed, once).
+    pub fn start_seeded_scale(name: &str) -> Mlflow {
+        Mlflow::start_copy(name, template(&SCALE_TEMPLATE, Seed::Scale), false, &[])
+    }
+
     /// Seeding takes longer than starting: each test's server starts from a copy of stores
     /// seeded once per run of the test binary (and kept while the seed script is unchanged).
     fn start_from(name: &str, auth: bool, options: &[&str]) -> Mlflow {
         let template = if auth {
-            template(&AUTH_TEMPLATE, true)
+            template(&AUTH_TEMPLATE, Seed::Auth)
         } else {
-            template(&TEMPLATE, false)
+            template(&TEMPLATE, Seed::Plain)
         };
+        Mlflow::start_copy(name, template, auth, options)
+    }
+
+    fn start_copy(name: &str, template: &Path, auth: bool, options: &[&str]) -> Mlflow {
         let data = out_dir().join(format!("mlflow-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data).unwrap();
@@ -156,9 +166,18 @@ impl Mlflow {
 
 static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 static AUTH_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+static SCALE_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The demo data of a template store: as seeded, behind basic auth, or with `scale_agent`.
+#[derive(Clone, Copy)]
+enum Seed {
+    Plain,
+    Auth,
+    Scale,
+}
 
 /// A seeded store to copy, made once: keyed by the seed script's and scripts/mlflow's text.
-fn template(slot: &'static std::sync::OnceLock<PathBuf>, auth: bool) -> &'static Path {
+fn template(slot: &'static std::sync::OnceLock<PathBuf>, seed: Seed) -> &'static Path {
     slot.get_or_init(|| {
         let mut stamp: u64 = 0xcbf2_9ce4_8422_2325;
         for file in ["scripts/seed_demo.py", "scripts/mlflow"] {
@@ -166,17 +185,25 @@ fn template(slot: &'static std::sync::OnceLock<PathBuf>, auth: bool) -> &'static
                 stamp = (stamp ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
             }
         }
-        let kind = if auth { "auth" } else { "plain" };
+        let kind = match seed {
+            Seed::Plain => "plain",
+            Seed::Auth => "auth",
+            Seed::Scale => "scale",
+        };
         let dir = out_dir().join(format!("mlflow-template-{kind}-{stamp:016x}"));
         if !dir.join("seeded").exists() {
             let _ = std::fs::remove_dir_all(&dir);
             let mut args = vec!["start", "--data", dir.to_str().unwrap()];
-            if auth {
+            if let Seed::Auth = seed {
                 args.push("--basic-auth");
             }
             script("mlflow", &args);
+            let mut seed_args = vec!["seed", "--data", dir.to_str().unwrap()];
+            if let Seed::Scale = seed {
+                seed_args.extend(["--versions", "1000"]);
+            }
             let seeded = Command::new(root().join("scripts/mlflow"))
-                .args(["seed", "--data", dir.to_str().unwrap()])
+                .args(&seed_args)
                 .status()
                 .expect("scripts/mlflow seed");
             script("mlflow", &["stop", "--data", dir.to_str().unwrap()]);

@@ -30,9 +30,8 @@ async fn scroll_versions(browser: &Client, fraction: f64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs scale_agent: the e2e template store is seeded without --versions (harness.rs `template`), so the review shows an error panel; seed it there (~100 s) to enable"]
 async fn a_large_model_is_decided_from_its_first_screen_and_every_version_is_reachable() {
-    let mlflow = Mlflow::start_seeded("scale");
+    let mlflow = Mlflow::start_seeded_scale("scale");
     // The listing of every version answers 3 s late (once): the first screen is shown and
     // decided meanwhile.
     let app = App::serve_with(&mlflow.url, &["--fault", "max_results=5000=delay:3x1"]);
@@ -65,12 +64,25 @@ async fn a_large_model_is_decided_from_its_first_screen_and_every_version_is_rea
             text_of(&browser, LOADING).await.is_none().then_some(())
         })
         .await;
+        screenshot(&browser, "scale-loaded").await;
         let drawn = browser
-            .find_all(fantoccini::Locator::XPath(&format!("{TABLE}//tr[th]")))
+            .find_all(fantoccini::Locator::XPath(&format!("{TABLE}/tbody/tr[th]")))
             .await
             .unwrap()
             .len();
         assert!(drawn <= 40, "{drawn} rows drawn of 1 000");
+        // The spacers stand in for rows of 30 px (ROW_PX in src/ui/review/table.rs): drawn
+        // rows must be that high, or scrolling lands away from the rows it asked for.
+        let heights = browser
+            .execute(
+                "return [...document.querySelectorAll('table.versions tbody tr:not([aria-hidden])')]
+                    .map(r => Math.round(r.getBoundingClientRect().height))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let heights: Vec<u64> = serde_json::from_value(heights).unwrap();
+        assert!(heights.iter().all(|h| *h == 30), "row heights {heights:?}");
         assert!(
             row(&browser, 1).await.is_none(),
             "v1 is far down, not drawn"

@@ -55,13 +55,12 @@ pub enum Origin {
 /// Every signal and memo of one model's review. `Copy`: pass it, or one piece of it, anywhere.
 #[derive(Clone, Copy)]
 pub struct ReviewState {
-    /// The first screen's data, then (once) every version's: read through `loaded`, which
+    /// The first screen's data, then (once) every version's: read through `rest`, which
     /// changes when it is replaced.
     data: StoredValue<Arc<ReviewData>>,
     table: StoredValue<Arc<MetricTable>>,
     /// While the older versions load (or after they failed to): what the screen says about it.
     rest: RwSignal<Option<String>>,
-    loaded: Memo<bool>,
     notices: StoredValue<Vec<String>>,
     origin: Origin,
     draft: RwSignal<PolicyDraft>,
@@ -205,13 +204,12 @@ impl ReviewState {
         // Replaced once when the older versions arrive (`load_older`).
         let data = StoredValue::new(review);
         let rest = RwSignal::new(None::<String>);
-        let loaded = Memo::new(move |_| rest.with(Option::is_none));
         let champion_row = Memo::new(move |_| {
-            loaded.track();
+            rest.track();
             data.with_value(|d| in_effect.with(|e| d.index_of_alias(&e.policy.aliases.champion)))
         });
         let verdicts = Memo::new(move |_| {
-            loaded.track();
+            rest.track();
             let table = table.get_value();
             in_effect.with(|e| preview(&e.policy, &table, champion_row.get()))
         });
@@ -220,7 +218,7 @@ impl ReviewState {
         // thousand rows and chart points takes most of a second.
         let first_row = RwSignal::new(0usize);
         let decision = Memo::new(move |_| {
-            loaded.track();
+            rest.track();
             data.with_value(|d| {
                 let versions = &d.versions;
                 let candidate = versions.get(candidate.get())?;
@@ -247,7 +245,7 @@ impl ReviewState {
         // The aliases are read untracked: they change only by an import or a reset, which give
         // every rule a new id, so `rules` changes then too.
         let ranges = Memo::new(move |_| {
-            loaded.track();
+            rest.track();
             let table = table.get_value();
             let aliases = in_effect.with_untracked(|e| e.policy.metric_aliases.clone());
             rules.with(|rules| {
@@ -278,7 +276,6 @@ impl ReviewState {
             data,
             table,
             rest,
-            loaded,
             notices: StoredValue::new(notices),
             origin,
             draft,
@@ -307,13 +304,13 @@ impl ReviewState {
 
     /// The loaded model, versions and evidence: the first screen's, then (once) all of them.
     pub fn data(&self) -> Arc<ReviewData> {
-        self.loaded.track();
+        self.rest.track();
         self.data.get_value()
     }
 
     /// Every loaded version's metrics as one table.
     pub fn table(&self) -> Arc<MetricTable> {
-        self.loaded.track();
+        self.rest.track();
         self.table.get_value()
     }
 
