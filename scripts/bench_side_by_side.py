@@ -3,9 +3,11 @@
 the release bundle and runs it.
 
     .venv/bin/python scripts/bench_side_by_side.py [--versions 1000] [--runs 5] [--workers 1]
+                                                   [--store sqlite|postgres]
 
-One MLflow (`mlflow server`, sqlite, loopback, --workers W) on a seeded copy of
-`.data/bench-reads-<N>/` (seeded once by scripts/bench_mlflow_reads.py's code, git-ignored), and
+One MLflow (`mlflow server`, loopback, --workers W) on a seeded copy of `.data/bench-reads-<N>/`
+(sqlite), or on the seeded PostgreSQL database of `.data/bench-reads-pg-<N>/` (seeded once by
+scripts/bench_mlflow_reads.py's code, git-ignored), and
 nginx (scripts/serve_nginx) serving Podium's dist/ under /podium/ and MLflow at / on one origin,
 as docs/DEPLOY.md sets it up. One headless Chromium (chromedriver, plain WebDriver over HTTP),
 alternating the two apps, --runs times each:
@@ -37,7 +39,7 @@ import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from bench_mlflow_reads import MODEL, mlflow, seeded_store  # noqa: E402
+from bench_mlflow_reads import MODEL, mlflow, postgres, seeded_store, warm_up  # noqa: E402
 
 # Runs before the page's own scripts: marks when each condition first holds.
 OBSERVER = r"""
@@ -149,14 +151,21 @@ def main():
     p.add_argument("--versions", type=int, default=1000)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     a = p.parse_args()
     want = min(25, a.versions)
-    store, _ = seeded_store(a.versions, "sqlite")
-    data = ROOT / ".data" / f"bench-side-{a.versions}-w{a.workers}"
+    store, uri = seeded_store(a.versions, a.store)
+    data = ROOT / ".data" / f"bench-side-{a.versions}-{a.store}-w{a.workers}"
     shutil.rmtree(data, ignore_errors=True)
     (data / "mlflow").mkdir(parents=True)
-    shutil.copy(store / "mlflow.db", data / "mlflow" / "mlflow.db")
-    base = mlflow("start", "--data", str(data / "mlflow"), "--workers", str(a.workers))
+    args = ["start", "--data", str(data / "mlflow"), "--workers", str(a.workers)]
+    if uri:
+        # Only read: both apps run on the seeded database itself.
+        args += ["--backend-store-uri", uri]
+    else:
+        shutil.copy(store / "mlflow.db", data / "mlflow" / "mlflow.db")
+    base = mlflow(*args)
+    warm_up(base, a.workers)
     nginx = None
     chromedriver = None
     try:
@@ -207,8 +216,10 @@ def main():
             subprocess.run([str(ROOT / "scripts/serve_nginx"), "stop", "--data",
                             str(data / "nginx")], check=False)
         mlflow("stop", "--data", str(data / "mlflow"))
+        if uri:
+            postgres("stop", "--data", str(store / "pg"))
 
-    print(f"\n{a.versions} versions, MLflow {a.workers} worker(s), sqlite, nginx on loopback; "
+    print(f"\n{a.versions} versions, MLflow {a.workers} worker(s), {a.store}, nginx on loopback; "
           f"headless Chromium; median of {a.runs} (min–max) ms from navigation start\n")
     print("| | MLflow UI: first version rows | Podium: first decided rows (25 + plan) "
           "| Podium: every version decided | ratio (MLflow UI / Podium first) "
