@@ -183,7 +183,7 @@ def seeded_store(n, store):
             folder = None
             env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{data}/mlflow.db"}
             subprocess.run([str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/seed_demo.py"),
-                            "--versions", str(n)], check=True, env=env, cwd=data)
+                            "--versions", str(n), "--only-scale"], check=True, env=env, cwd=data)
         try:
             if folder:
                 subprocess.run([str(ROOT / "scripts/mlflow"), "seed", "--data", str(folder),

@@ -10,6 +10,10 @@ left alone; one left half-seeded by an interrupted run is rebuilt.
   metrics live on the logged model, v1 without any evaluation.
 - latency_router: a lower-is-better metric (latency_ms/p95), production -> v2.
 - intent_classifier: no aliases at all.
+- judged_agent: 3 versions, each evaluated by a real `mlflow.genai.evaluate` run over the same
+  40 questions with two deterministic code scorers (exact_match: pass/fail; token_overlap: a
+  number), so every row's trace and assessments are in MLflow. champion and production -> v1;
+  v2 answers 2 more questions right than v1 (within noise); v3 answers 10 more (a clear win).
 - with --versions N: scale_agent with N versions for scale work.
 """
 
@@ -214,6 +218,78 @@ def seed_scale(client, n):
     client.set_registered_model_tag(name, DONE_TAG, "complete")
 
 
+JUDGED = "judged_agent"
+JUDGED_QUESTIONS = 40
+
+
+def judged_right(version):
+    """The questions version `version` of judged_agent answers right (the others get a partly
+    right answer). v1: 42 of 60; v2: v1 with 3 wrong ones right and 1 right one wrong; v3: v1
+    with 15 wrong ones right and 1 right one wrong."""
+    v1 = {i for i in range(JUDGED_QUESTIONS) if i % 10 not in (3, 6, 9)}
+    wrong = sorted(set(range(JUDGED_QUESTIONS)) - v1)
+    if version == 1:
+        return v1
+    if version == 2:
+        return (v1 | set(wrong[:3])) - {0}
+    return (v1 | set(wrong[:11])) - {0}
+
+
+def judged_answer(i):
+    return f"the answer to question {i} is {i * 7 % 11} units"
+
+
+def answerer(version):
+    """judged_agent's version `version` as a predict function. Its only parameter is the
+    dataset's input: MLflow records every parameter as the trace's inputs, which is what rows
+    are paired by."""
+    right = judged_right(version)
+
+    def predict(question):
+        i = int(question.split()[1])
+        # A wrong answer still shares some words with the right one (token_overlap < 1).
+        return judged_answer(i) if i in right else f"question {i} has no answer yet"
+
+    return predict
+
+
+def seed_judged(client):
+    if not fresh_model(
+        client,
+        JUDGED,
+        "Answers product questions. Each version evaluated with mlflow.genai.evaluate over the "
+        "same 40 questions (code scorers: exact_match, token_overlap).",
+    ):
+        return
+    from mlflow.genai.scorers import scorer
+
+    @scorer
+    def exact_match(outputs, expectations) -> bool:
+        return outputs == expectations["answer"]
+
+    @scorer
+    def token_overlap(outputs, expectations) -> float:
+        expected = expectations["answer"].split()
+        return sum(1 for word in outputs.split() if word in expected) / len(expected)
+
+    data = [
+        {"inputs": {"question": f"question {i}"}, "expectations": {"answer": judged_answer(i)}}
+        for i in range(JUDGED_QUESTIONS)
+    ]
+    exp = experiment(client, f"{JUDGED}-evaluation")
+    mlflow.set_experiment(experiment_id=exp)
+    for version in (1, 2, 3):
+        with mlflow.start_run(run_name=f"eval-v{version}") as run:
+            mlflow.genai.evaluate(
+                data=data, predict_fn=answerer(version), scorers=[exact_match, token_overlap]
+            )
+        register(client, JUDGED, run.info.run_id, f"Prompt revision {version}")
+    client.set_registered_model_alias(JUDGED, "champion", "1")
+    client.set_registered_model_alias(JUDGED, "production", "1")
+    client.set_registered_model_tag(JUDGED, DONE_TAG, "complete")
+    log(f"{JUDGED}: 3 versions evaluated with mlflow.genai.evaluate, champion v1")
+
+
 def seed_users():
     """On a basic-auth server (credentials in MLFLOW_TRACKING_USERNAME/PASSWORD), adds the users
     'viewer' (password 'viewer-password-1', only the default READ permission) and 'editor'
@@ -248,6 +324,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--versions", type=int, help="also seed scale_agent with N versions")
+    parser.add_argument("--only-scale", action="store_true",
+                        help="seed scale_agent only (benchmarks)")
     args = parser.parse_args()
     # Demo data goes to a local test server only: a shell's MLFLOW_TRACKING_URI pointing at a
     # team's server must not get it (nor have its models deleted and rebuilt).
@@ -259,6 +337,9 @@ def main():
         sys.exit(f"seed: refusing to seed {uri}: demo data goes to a server on this machine only "
                  "(127.0.0.1 or localhost); scripts/mlflow seed sets that up")
     client = MlflowClient()
+    if args.only_scale:
+        seed_scale(client, args.versions)
+        return
     seed_health(client)
     seed_simple(
         client, LATENCY, LATENCY_VERSIONS,
@@ -270,6 +351,7 @@ def main():
         "Classifies user intents. <b>Not bold</b>: descriptions are shown as text.",
         {},
     )
+    seed_judged(client)
     if args.versions:
         seed_scale(client, args.versions)
     seed_users()

@@ -500,3 +500,69 @@ async fn a_promotion_writes_to_the_server_the_data_came_from() {
         "both moves recorded"
     );
 }
+
+/// Version `v`'s evaluation run's experiment and id.
+fn run_of(data: &ReviewData, v: &str) -> (String, String) {
+    let version = data
+        .versions
+        .iter()
+        .find(|r| r.version.version == v)
+        .unwrap();
+    (
+        version.experiment_id.clone().unwrap(),
+        version.version.run_id.clone().unwrap(),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn an_evaluations_rows_are_read_from_its_traces_and_pair_with_another_evaluations() {
+    use podium::mlflow::{pair_scores, Pairing};
+    use podium::policy::stats::{compare_paired, Significance};
+
+    let client = client();
+    let data = review(&client, "judged_agent").await.unwrap();
+    let (experiment, v1_run) = run_of(&data, "1");
+    let (_, v3_run) = run_of(&data, "3");
+    let before = client.request_count();
+    let started = now_ms();
+    let (v1, v3) = futures::future::try_join(
+        client.evaluation_rows(&experiment, &v1_run),
+        client.evaluation_rows(&experiment, &v3_run),
+    )
+    .await
+    .unwrap();
+    let took = now_ms() - started;
+    web_sys::console::log_1(
+        &format!("per-row data of two 40-row evaluations: {took:.0} ms").into(),
+    );
+    // One page each: the rows of 40 questions.
+    assert_eq!(client.request_count() - before, 2);
+    assert_eq!((v1.len(), v3.len()), (40, 40));
+    // The rows' means are what MLflow aggregated on each run.
+    let v1_version = data
+        .versions
+        .iter()
+        .find(|r| r.version.version == "1")
+        .unwrap();
+    let mean = v1.iter().map(|r| r.scores["exact_match"]).sum::<f64>() / 40.0;
+    assert!((mean - v1_version.metrics["exact_match/mean"].value).abs() < 1e-12);
+    let Pairing::Paired {
+        candidate,
+        baseline,
+        unmatched: 0,
+    } = pair_scores(&v3, &v1, "exact_match")
+    else {
+        panic!("the two evaluations of the same questions pair");
+    };
+    let comparison = compare_paired(&candidate, &baseline).unwrap();
+    assert_eq!(comparison.significance(true), Significance::Win);
+
+    // A run that is not an evaluation left no traces: no rows, no error.
+    let latency = review(&client, "latency_router").await.unwrap();
+    let (experiment, run) = run_of(&latency, &latency.versions[0].version.version);
+    assert!(client
+        .evaluation_rows(&experiment, &run)
+        .await
+        .unwrap()
+        .is_empty());
+}

@@ -22,6 +22,7 @@ use super::registered_model::{
 };
 use super::review::ReviewData;
 use super::run::{run_id_filters, Run, SearchExperimentsResponse, SearchRuns, SearchRunsResponse};
+use super::traces::{EvaluatedRow, SearchTraces, SearchTracesResponse, TraceInfo, SEARCH_TRACES};
 use super::API_PREFIX;
 
 /// How long one request may take, its whole body included, before it counts as failed.
@@ -378,6 +379,32 @@ impl Client {
         Ok(runs)
     }
 
+    /// The rows an evaluation run scored (`mlflow.genai.evaluate`: one trace per row, with
+    /// each scorer's feedback), every page of them. Empty for a run that left no traces.
+    pub async fn evaluation_rows(
+        &self,
+        experiment_id: &str,
+        run_id: &str,
+    ) -> Result<Vec<EvaluatedRow>, ApiError> {
+        let Some(first) = SearchTraces::of_run(experiment_id, run_id) else {
+            return Err(ApiError::Inconsistent {
+                detail: format!("{run_id:?} is not an MLflow run id"),
+            });
+        };
+        let traces = all_pages(|page_token| {
+            let request = SearchTraces {
+                page_token,
+                ..first.clone()
+            };
+            async move {
+                let page: SearchTracesResponse = self.post_read(SEARCH_TRACES, &request).await?;
+                Ok((page.traces, page.next_page_token))
+            }
+        })
+        .await?;
+        Ok(traces.iter().map(TraceInfo::row).collect())
+    }
+
     /// A logged model with its metrics; `None` if it no longer exists.
     pub async fn get_logged_model(&self, model_id: &str) -> Result<Option<LoggedModel>, ApiError> {
         let path = format!(
@@ -565,8 +592,13 @@ impl Client {
         sent.map(drop).map_err(|e| e.for_action(action))
     }
 
+    /// `path` under the 2.0 API (`runs/search`), or from the server's root (`/api/3.0/…`).
     fn url(&self, path: &str, query: &[(&str, String)]) -> String {
-        let mut url = format!("{}{API_PREFIX}/{path}", self.base);
+        let mut url = if path.starts_with('/') {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}{API_PREFIX}/{path}", self.base)
+        };
         for (i, (key, value)) in query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
             url.push_str(key);

@@ -11,6 +11,7 @@ mod model_version;
 mod registered_model;
 mod review;
 mod run;
+mod traces;
 
 #[cfg(target_arch = "wasm32")]
 mod apply;
@@ -37,6 +38,10 @@ pub use review::{run_ui_url, Evaluation, MetricEvidence, ReviewData, VersionRevi
 pub use run::{
     run_id_filters, Dataset, DatasetInput, Experiment, Metric, Run, RunData, RunInfo, RunInputs,
     SearchExperimentsResponse, SearchRuns, SearchRunsResponse, RUN_IDS_PER_SEARCH,
+};
+pub use traces::{
+    pair_scores, Assessment, EvaluatedRow, Feedback, Pairing, SearchTraces, SearchTracesResponse,
+    TraceInfo, SEARCH_TRACES,
 };
 
 /// The REST API prefix under the tracking server's base URL.
