@@ -16,7 +16,10 @@ fn judged(v: u32) -> (Vec<EvaluatedRow>, serde_json::Value) {
     let page: SearchTracesResponse = serde_json::from_str(&text).unwrap();
     let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
     (
-        page.traces.iter().map(|t| t.row()).collect(),
+        page.traces
+            .iter()
+            .map(|t| t.row(&t.trace_metadata["mlflow.sourceRun"]))
+            .collect(),
         raw["podium_run_metrics"].clone(),
     )
 }
@@ -55,7 +58,10 @@ fn every_row_of_an_evaluation_is_read_with_each_scorers_feedback() {
             // The expectation ("answer") is not a score; the two scorers are.
             let names: Vec<&str> = row.scores.keys().map(String::as_str).collect();
             assert_eq!(names, ["exact_match", "token_overlap"], "v{v}");
-            assert!(row.record.contains("question"), "{}", row.record);
+            let inputs = row.inputs.as_deref().unwrap();
+            assert!(inputs.starts_with(r#"{"question": "question "#), "{inputs}");
+            // A list of dicts gets a fresh request id per run: rows pair on their inputs.
+            assert!(row.request_id.is_some());
         }
         // The rows' means are the aggregate metrics MLflow logged on the run.
         for scorer in ["exact_match", "token_overlap"] {
@@ -104,10 +110,18 @@ fn a_clear_gain_is_a_win_and_a_small_one_is_within_noise() {
     assert_eq!(numeric.significance(true), Significance::Win);
 }
 
-fn row(record: &str, score: f64) -> EvaluatedRow {
+fn row(inputs: &str, score: f64) -> EvaluatedRow {
     EvaluatedRow {
-        record: record.to_owned(),
+        request_id: None,
+        inputs: Some(inputs.to_owned()),
         scores: [("s".to_owned(), score)].into(),
+    }
+}
+
+fn with_request(request: &str, inputs: &str, score: f64) -> EvaluatedRow {
+    EvaluatedRow {
+        request_id: Some(request.to_owned()),
+        ..row(inputs, score)
     }
 }
 
@@ -126,9 +140,44 @@ fn rows_pair_by_their_inputs_whatever_their_order() {
 }
 
 #[test]
+fn rows_pair_on_their_request_first_then_on_their_inputs_as_mlflow_does() {
+    // r1 pairs on its request although its inputs were recorded differently; "x" has no
+    // request in common and pairs on its inputs; r9 has no partner at all.
+    let candidate = [
+        with_request("r1", "inputs as run A saw them", 1.0),
+        with_request("r2", "x", 1.0),
+        with_request("r9", "only here", 0.0),
+    ];
+    let baseline = [
+        with_request("r1", "inputs as run B saw them", 0.0),
+        with_request("r3", "x", 0.0),
+    ];
+    assert_eq!(
+        pair_scores(&candidate, &baseline, "s"),
+        Pairing::Paired {
+            candidate: vec![1.0, 1.0],
+            baseline: vec![0.0, 0.0],
+            unmatched: 1,
+        }
+    );
+    // A request id shared by two rows of one run pairs neither on it; their inputs still pair.
+    let candidate = [with_request("r1", "a", 1.0), with_request("r1", "b", 0.0)];
+    let baseline = [with_request("r1", "a", 0.0), with_request("r2", "b", 1.0)];
+    assert_eq!(
+        pair_scores(&candidate, &baseline, "s"),
+        Pairing::Paired {
+            candidate: vec![1.0, 0.0],
+            baseline: vec![0.0, 1.0],
+            unmatched: 0,
+        }
+    );
+}
+
+#[test]
 fn rows_that_cannot_be_paired_are_compared_unpaired_and_say_why() {
     let twice = [row("a", 1.0), row("a", 0.0)];
     let once = [row("a", 1.0), row("b", 1.0)];
+    // Rows sharing inputs within a run pair with nothing.
     assert!(matches!(
         pair_scores(&twice, &once, "s"),
         Pairing::Unpaired { why, ref candidate, .. }
@@ -137,30 +186,40 @@ fn rows_that_cannot_be_paired_are_compared_unpaired_and_say_why() {
     let other = [row("c", 1.0), row("d", 0.0)];
     assert!(matches!(
         pair_scores(&other, &once, "s"),
-        Pairing::Unpaired { why, .. } if why.contains("share no inputs")
+        Pairing::Unpaired { why, .. } if why.contains("share no rows")
     ));
 }
 
 #[test]
-fn only_valid_feedback_with_a_score_counts() {
+fn only_valid_feedback_of_this_run_with_a_score_counts_and_repeats_are_averaged() {
+    let mine = json!({"mlflow.assessment.sourceRunId": "run1"});
+    let theirs = json!({"mlflow.assessment.sourceRunId": "run2"});
     let page: SearchTracesResponse = serde_json::from_value(json!({"traces": [{
         "trace_id": "tr-1",
         "assessments": [
-            {"assessment_name": "judge", "feedback": {"value": "Yes"}},
+            {"assessment_name": "judge", "feedback": {"value": "Yes"}, "metadata": mine},
             {"assessment_name": "strict", "feedback": {"value": "no"}},
+            {"assessment_name": "chunks", "feedback": {"value": 0.5}, "metadata": mine},
+            {"assessment_name": "chunks", "feedback": {"value": true}, "metadata": mine},
+            {"assessment_name": "other", "feedback": {"value": 1.0}, "metadata": theirs},
             {"assessment_name": "old", "feedback": {"value": 1.0}, "valid": false},
             {"assessment_name": "failed", "feedback": {"error": {"error_message": "timeout"}}},
+            {"assessment_name": "half", "feedback": {"value": 1.0, "error": {"error_code": "X"}}},
             {"assessment_name": "odd", "feedback": {"value": "maybe"}},
             {"assessment_name": "answer", "expectation": {"value": "42"}}
         ]
     }]}))
     .unwrap();
-    let row = page.traces[0].row();
-    // No recorded inputs: the trace id stands in (it pairs with nothing).
-    assert_eq!(row.record, "tr-1");
+    let row = page.traces[0].row("run1");
+    // Nothing recorded to pair it by.
+    assert_eq!((row.request_id, row.inputs), (None, None));
     assert_eq!(
         row.scores.into_iter().collect::<Vec<_>>(),
-        [("judge".to_owned(), 1.0), ("strict".to_owned(), 0.0)]
+        [
+            ("chunks".to_owned(), 0.75),
+            ("judge".to_owned(), 1.0),
+            ("strict".to_owned(), 0.0)
+        ]
     );
     // No traces at all (a run that left none): an empty page.
     let empty: SearchTracesResponse = serde_json::from_str("{}").unwrap();

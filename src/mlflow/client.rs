@@ -22,7 +22,7 @@ use super::registered_model::{
 };
 use super::review::ReviewData;
 use super::run::{run_id_filters, Run, SearchExperimentsResponse, SearchRuns, SearchRunsResponse};
-use super::traces::{EvaluatedRow, SearchTraces, SearchTracesResponse, TraceInfo, SEARCH_TRACES};
+use super::traces::{EvaluatedRow, SearchTraces, SearchTracesResponse, SEARCH_TRACES};
 use super::API_PREFIX;
 
 /// How long one request may take, its whole body included, before it counts as failed.
@@ -402,7 +402,7 @@ impl Client {
             }
         })
         .await?;
-        Ok(traces.iter().map(TraceInfo::row).collect())
+        Ok(traces.iter().map(|t| t.row(run_id)).collect())
     }
 
     /// A logged model with its metrics; `None` if it no longer exists.
