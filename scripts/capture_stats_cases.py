@@ -1,28 +1,81 @@
-"""Reference values for src/policy/stats.rs from SciPy and statsmodels, written to
-tests/fixtures/stats_cases.json (read by tests/policy_stats.rs).
+"""Reference values for src/policy/stats.rs, written to tests/fixtures/stats_cases.json (read by
+tests/policy_stats.rs): paired comparisons from MLflow 3.18's own `compare_evaluations`
+statistics, unpaired ones and the normal distribution from SciPy.
 
-Not part of the test run (SciPy is not a project dependency). To regenerate:
+Not part of the test run. To regenerate (the project's venv has NumPy and SciPy; MLflow 3.18.0
+cannot be installed from the registry here, its `mlflow-skinny==3.18.0` is missing, so its
+wheel is downloaded on its own and only its statistics module is loaded, which needs nothing
+but NumPy and SciPy):
 
-    python3 -m venv /tmp/statsvenv && /tmp/statsvenv/bin/pip install scipy numpy statsmodels
-    /tmp/statsvenv/bin/python scripts/capture_stats_cases.py
+    .venv/bin/python scripts/capture_stats_cases.py
 
-Cases: LLM-judge-like scores (continuous, and on a 5-point scale with many ties), pass/fail
-scores, small and large samples, paired and unpaired. Each records the inputs and SciPy's
-(or statsmodels') p-value, and for intervals SciPy's percentile bootstrap with many resamples
-(Podium's own bootstrap uses another generator: the tests allow for the Monte Carlo error).
+Paired cases: what `mlflow.genai.evaluation.comparison.paired_comparison._compare_paired_values`
+reports (mean difference, BCa interval, McNemar or Wilcoxon p-value, Cohen's d_z), computed
+with the functions of MLflow's `significance_tests.py`, and SciPy's BCa interval with 200 000
+resamples beside MLflow's 10 000. They include LLM-judge-like scores
+(continuous, and on a 5-point scale with ties and zeros), pass/fail scores, small and large
+samples, and the demo model judged_agent's pairs, paired by their inputs from the captured
+traces (tests/fixtures/traces_search_judged_v*.json).
 """
 
+import importlib.util
 import json
 import pathlib
+import subprocess
+import sys
+import zipfile
 
 import numpy as np
 import scipy
-import statsmodels
-from scipy import stats
-from statsmodels.stats.contingency_tables import mcnemar
+from scipy import special, stats
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WHEEL_DIR = ROOT / ".data" / "mlflow-3.18.0-wheel"
+MODULE = "mlflow/genai/evaluation/comparison/significance_tests.py"
+
+
+def mlflow_significance_tests():
+    """MLflow 3.18.0's significance_tests.py, from its wheel on PyPI (downloaded once)."""
+    wheels = list(WHEEL_DIR.glob("mlflow-3.18.0-*.whl"))
+    if not wheels:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                        "mlflow==3.18.0", "-d", str(WHEEL_DIR)], check=True)
+        wheels = list(WHEEL_DIR.glob("mlflow-3.18.0-*.whl"))
+    source = WHEEL_DIR / "significance_tests.py"
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        source.write_bytes(wheel.read(MODULE))
+    spec = importlib.util.spec_from_file_location("mlflow_significance_tests", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+tests = mlflow_significance_tests()
 rng = np.random.default_rng(20261129)
 cases = []
+
+
+def mlflow_paired(name, cand, base):
+    """What MLflow 3.18's `_compare_paired_values` reports for these pairs."""
+    cand, base = np.asarray(cand, dtype=float), np.asarray(base, dtype=float)
+    binary = bool(np.isin(np.concatenate([base, cand]), (0.0, 1.0)).all())
+    deltas = cand - base
+    diff = float(deltas.mean())
+    constant = np.allclose(deltas, deltas[0], rtol=1e-9, atol=1e-12)
+    std = 0.0 if constant else float(deltas.std(ddof=1))
+    low, high = (diff, diff) if constant else tests._bootstrap_mean_ci(deltas, 0.95)
+    method, p = tests._mcnemar(deltas) if binary else tests._wilcoxon(deltas)
+    # The same BCa interval with 20× the resamples: nearer the exact one, to check that
+    # Podium's is BCa's and not only near MLflow's draw.
+    many = (diff, diff) if constant else stats.bootstrap(
+        (deltas,), np.mean, method="BCa", n_resamples=200_000,
+        rng=np.random.default_rng(1)).confidence_interval
+    cases.append({"name": name, "kind": "paired", "candidate": [float(x) for x in cand],
+                  "baseline": [float(x) for x in base], "p_value": float(p),
+                  "test": "McNemar" if binary else "Wilcoxon", "method": method,
+                  "difference": diff, "interval": [float(low), float(high)],
+                  "interval_200k": [float(many[0]), float(many[1])],
+                  "effect_size": diff / std if std > 0 else None})
 
 
 def paired_numeric(name, n, shift, scale5=False):
@@ -30,15 +83,7 @@ def paired_numeric(name, n, shift, scale5=False):
     cand = np.clip(base + shift + rng.normal(0, 0.08, n), 0, 1)
     if scale5:
         base, cand = np.round(base * 4) / 4, np.round(cand * 4) / 4
-    base, cand = [float(x) for x in base], [float(x) for x in cand]
-    res = stats.wilcoxon(cand, base)  # SciPy's defaults, as Podium mirrors them
-    d = np.array(cand) - np.array(base)
-    boot = stats.bootstrap((d,), np.mean, method="percentile", n_resamples=50000,
-                           random_state=1)
-    cases.append({"name": name, "kind": "paired", "candidate": cand, "baseline": base,
-                  "p_value": float(res.pvalue), "test": "Wilcoxon",
-                  "interval": [float(boot.confidence_interval.low),
-                               float(boot.confidence_interval.high)]})
+    mlflow_paired(name, cand, base)
 
 
 def paired_pass_fail(name, n, p_base, p_cand):
@@ -46,16 +91,7 @@ def paired_pass_fail(name, n, p_base, p_cand):
     # Correlated with the baseline, as two versions on the same rows are.
     flip = rng.random(n) < 0.25
     cand = np.where(flip, (rng.random(n) < p_cand).astype(float), base)
-    b = int(np.sum((cand == 1) & (base == 0)))
-    c = int(np.sum((cand == 0) & (base == 1)))
-    p = mcnemar([[0, b], [c, 0]], exact=True).pvalue
-    d = cand - base
-    boot = stats.bootstrap((d,), np.mean, method="percentile", n_resamples=50000,
-                           random_state=1)
-    cases.append({"name": name, "kind": "paired", "candidate": [float(x) for x in cand],
-                  "baseline": [float(x) for x in base], "p_value": float(p), "test": "McNemar",
-                  "interval": [float(boot.confidence_interval.low),
-                               float(boot.confidence_interval.high)]})
+    mlflow_paired(name, cand, base)
 
 
 def unpaired(name, n, m, shift, scale5=False):
@@ -68,9 +104,30 @@ def unpaired(name, n, m, shift, scale5=False):
                            n_resamples=50000, random_state=1)
     cases.append({"name": name, "kind": "unpaired", "candidate": [float(x) for x in a],
                   "baseline": [float(x) for x in b], "p_value": float(res.pvalue),
-                  "test": "MannWhitney",
+                  "test": "MannWhitney", "difference": float(np.mean(a) - np.mean(b)),
                   "interval": [float(boot.confidence_interval.low),
                                float(boot.confidence_interval.high)]})
+
+
+def judged_rows(version):
+    """judged_agent's rows: inputs -> {scorer: value}, as MLflow reads them (valid feedback
+    without an error, written by the run)."""
+    path = ROOT / f"tests/fixtures/traces_search_judged_v{version}.json"
+    rows = {}
+    for trace in json.loads(path.read_text())["traces"]:
+        run = trace["trace_metadata"]["mlflow.sourceRun"]
+        scores = {}
+        for a in trace.get("assessments", []):
+            feedback = a.get("feedback")
+            by = a.get("metadata", {}).get("mlflow.assessment.sourceRunId")
+            if feedback is None or a.get("valid") is False or feedback.get("error"):
+                continue
+            if by not in (None, run):
+                continue
+            scores.setdefault(a["assessment_name"], []).append(float(feedback["value"]))
+        rows[trace["trace_metadata"]["mlflow.traceInputs"]] = {
+            k: sum(v) / len(v) for k, v in scores.items()}
+    return rows
 
 
 paired_numeric("exact, 12 rows, clear gain", 12, 0.15)
@@ -78,27 +135,40 @@ paired_numeric("exact, 40 rows, small gain", 40, 0.01)
 paired_numeric("exact, 50 rows, no gain", 50, 0.0)
 paired_numeric("approx, 300 rows, small gain", 300, 0.012)
 paired_numeric("approx, 300 rows, 5-point scale with ties and zeros", 300, 0.05, scale5=True)
-paired_numeric("enumerated, 12 rows, 5-point scale with ties", 12, 0.1, scale5=True)
+paired_numeric("exact with ties, 12 rows, 5-point scale", 12, 0.1, scale5=True)
 paired_numeric("approx, 800 rows, clear loss", 800, -0.03)
-paired_pass_fail("McNemar, 200 rows, within noise", 200, 0.8, 0.82)
-paired_pass_fail("McNemar, 500 rows, clear gain", 500, 0.6, 0.9)
+paired_pass_fail("McNemar, 200 rows, small gain", 200, 0.8, 0.82)
+paired_pass_fail("McNemar χ², 500 rows, clear gain", 500, 0.6, 0.9)
 paired_pass_fail("McNemar, 30 rows", 30, 0.5, 0.6)
+paired_numeric("exact with ties and zeros, 40 rows, 5-point scale", 40, 0.08, scale5=True)
+for candidate in (2, 3):
+    cand_rows, base_rows = judged_rows(candidate), judged_rows(1)
+    common = sorted(set(cand_rows) & set(base_rows))
+    for scorer in ("exact_match", "token_overlap"):
+        mlflow_paired(f"judged_agent v{candidate} against v1, {scorer}",
+                      [cand_rows[k][scorer] for k in common],
+                      [base_rows[k][scorer] for k in common])
 unpaired("exact, 6 and 7 rows", 6, 7, 0.1)
 unpaired("asymptotic, 150 and 170 rows", 150, 170, 0.02)
 unpaired("asymptotic, 5-point scale with ties", 120, 100, 0.08, scale5=True)
 
-# The standard normal tail, for the erfc behind the approximations.
+# The standard normal tail, for the erfc behind the approximations, and its quantile, for BCa.
 normal = [{"z": z, "upper": float(stats.norm.sf(z))}
           for z in [0.0, 0.1, 0.46875, 0.5, 1.0, 1.959963984540054, 2.5, 3.9, 4.0, 4.5, 6.0,
                     8.0, 10.0, 20.0, 37.0]]
-# McNemar's exact test on chosen discordant counts.
-mcnemar_cases = [{"b": b, "c": c, "p_value": float(mcnemar([[0, b], [c, 0]], exact=True).pvalue)}
-                 for b, c in [(0, 0), (0, 5), (5, 0), (3, 7), (10, 10), (40, 60), (0, 1000),
-                              (480, 520), (1, 30)]]
+quantile = [{"p": p, "z": float(special.ndtri(p))}
+            for p in [1e-300, 1e-12, 1e-6, 0.001, 0.01, 0.02425, 0.025, 0.1, 0.3, 0.5, 0.7,
+                      0.9, 0.975, 0.99, 0.999, 1 - 1e-9]]
+# McNemar as MLflow runs it on chosen discordant counts (b better, c worse).
+mcnemar_cases = []
+for b, c in [(0, 0), (0, 5), (5, 0), (3, 7), (10, 10), (12, 12), (13, 12), (40, 60), (0, 1000),
+             (480, 520), (1, 30)]:
+    method, p = tests._mcnemar(np.array([1.0] * b + [-1.0] * c + [0.0]))
+    mcnemar_cases.append({"b": b, "c": c, "method": method, "p_value": float(p)})
 
-out = {"generator": f"scipy {scipy.__version__}, statsmodels {statsmodels.__version__}, "
-                    "scripts/capture_stats_cases.py",
-       "cases": cases, "normal": normal, "mcnemar": mcnemar_cases}
-path = pathlib.Path(__file__).resolve().parent.parent / "tests/fixtures/stats_cases.json"
+out = {"generator": f"MLflow 3.18.0 significance_tests.py, scipy {scipy.__version__}, "
+                    f"numpy {np.__version__}, scripts/capture_stats_cases.py",
+       "cases": cases, "normal": normal, "quantile": quantile, "mcnemar": mcnemar_cases}
+path = ROOT / "tests/fixtures/stats_cases.json"
 path.write_text(json.dumps(out, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {path}")

@@ -1,21 +1,33 @@
 //! Is a candidate's gain over the champion more than noise? Per-row scores of two evaluations
-//! compared with the usual tests: pure, deterministic (a fixed bootstrap seed), native-tested
-//! against SciPy and statsmodels (`tests/policy_stats.rs`, `scripts/capture_stats_cases.py`).
+//! compared with the usual tests: pure, deterministic (a fixed bootstrap seed).
 //!
-//! - Paired rows (both versions scored the same dataset records): the mean difference, a
-//!   95 % paired-bootstrap interval, and McNemar's exact test for pass/fail scores (every score
-//!   0 or 1) or Wilcoxon's signed-rank test for numeric ones; the effect size is the
-//!   matched-pairs rank-biserial correlation (for pass/fail: `(b − c) / (b + c)` over the
-//!   discordant pairs).
-//! - Unpaired rows (no common records): the difference of means, a 95 % bootstrap interval
-//!   resampling each side on its own, the Mann–Whitney U test, and the rank-biserial
-//!   correlation.
+//! - Paired rows (both versions scored the same rows): as MLflow 3.18's
+//!   `mlflow.genai.compare_evaluations` computes them (its `paired_comparison.py` and
+//!   `significance_tests.py`): the mean difference; a 95 % BCa bootstrap interval of it (10 000
+//!   resamples); McNemar's test when every score is 0 or 1 (exact below 25 discordant pairs,
+//!   else χ² with continuity correction), otherwise Wilcoxon's signed-rank test on the non-zero
+//!   differences (exact up to 50 of them, rounding a tied statistic the conservative way as
+//!   SciPy does, else the normal approximation with the tie correction); Cohen's d_z as the
+//!   effect size; at least 6 pairs, the fewest with which a result can be significant at 0.05.
+//!   Checked against MLflow's own functions (`tests/policy_stats.rs`,
+//!   `scripts/capture_stats_cases.py`).
+//! - Unpaired rows (no common rows): the difference of means, a 95 % percentile bootstrap
+//!   interval resampling each side on its own, the Mann–Whitney U test, and the rank-biserial
+//!   correlation (SciPy's defaults).
 //!
 //! "Within noise" means the interval contains zero.
 
-/// Bootstrap resamples for an interval: the bounds then agree with SciPy's (another
-/// generator, 50 000 resamples) within 1.5 % of the interval's width on the reference cases.
+/// Bootstrap resamples for an interval (MLflow's number): the bounds then agree with MLflow's
+/// and SciPy's (another generator) within 2 % of the interval's width on the reference cases.
 pub const RESAMPLES: usize = 10_000;
+
+/// Fewer pairs than this give no comparison: with 5 no two-sided test can reach p < 0.05.
+pub const MIN_PAIRS: usize = 6;
+
+/// McNemar's test is exact below this many discordant pairs (MLflow's threshold).
+const MCNEMAR_EXACT_BELOW: usize = 25;
+/// Wilcoxon's test is exact up to this many non-zero differences (MLflow's threshold).
+const WILCOXON_EXACT_UP_TO: usize = 50;
 
 /// The bootstrap's fixed seed: the same rows always give the same interval.
 const SEED: u64 = 0x005E_ED0F_90D1_0000;
@@ -23,9 +35,9 @@ const SEED: u64 = 0x005E_ED0F_90D1_0000;
 /// Which test gave the p-value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Test {
-    /// McNemar's exact (binomial) test on the discordant pairs of pass/fail scores.
+    /// McNemar's test on the discordant pairs of pass/fail scores.
     McNemar,
-    /// Wilcoxon's signed-rank test on the paired differences (zero differences dropped).
+    /// Wilcoxon's signed-rank test on the non-zero paired differences.
     Wilcoxon,
     /// The Mann–Whitney U test, for rows that could not be paired.
     MannWhitney,
@@ -63,7 +75,9 @@ pub struct RowComparison {
     pub p_value: f64,
     /// Which test.
     pub test: Test,
-    /// Rank-biserial correlation in [-1, 1]; positive when the candidate scores higher.
+    /// Paired: Cohen's d_z (mean difference over its standard deviation; NaN when every
+    /// difference is the same). Unpaired: the rank-biserial correlation in [-1, 1]. Positive
+    /// when the candidate scores higher.
     pub effect_size: f64,
 }
 
@@ -84,53 +98,87 @@ impl RowComparison {
     }
 }
 
-/// Compares paired scores: `candidate[i]` and `baseline[i]` are the same record. `None` without
-/// at least two pairs, with unequal lengths, or with a non-finite score.
+/// Compares paired scores: `candidate[i]` and `baseline[i]` are the same row. `None` with fewer
+/// than [`MIN_PAIRS`] pairs, unequal lengths, or a non-finite score.
 pub fn compare_paired(candidate: &[f64], baseline: &[f64]) -> Option<RowComparison> {
-    if candidate.len() != baseline.len() || candidate.len() < 2 || !all_finite(candidate, baseline)
+    if candidate.len() != baseline.len()
+        || candidate.len() < MIN_PAIRS
+        || !all_finite(candidate, baseline)
     {
         return None;
     }
     let n = candidate.len();
     let differences: Vec<f64> = candidate.iter().zip(baseline).map(|(c, b)| c - b).collect();
-    let (p_value, test, effect_size) = if is_pass_fail(candidate) && is_pass_fail(baseline) {
-        let b = candidate
-            .iter()
-            .zip(baseline)
-            .filter(|(c, b)| **c > **b)
-            .count();
-        let c = candidate
-            .iter()
-            .zip(baseline)
-            .filter(|(c, b)| **c < **b)
-            .count();
-        let effect = if b + c == 0 {
-            0.0
-        } else {
-            (b as f64 - c as f64) / (b + c) as f64
-        };
-        (mcnemar_exact(b, c), Test::McNemar, effect)
+    let difference = mean(&differences);
+    let (p_value, test) = if is_pass_fail(candidate) && is_pass_fail(baseline) {
+        let better = differences.iter().filter(|d| **d > 0.0).count();
+        let worse = differences.iter().filter(|d| **d < 0.0).count();
+        (mcnemar(better, worse), Test::McNemar)
     } else {
-        let (p, effect) = wilcoxon(&differences);
-        (p, Test::Wilcoxon, effect)
+        (wilcoxon(&differences), Test::Wilcoxon)
     };
-    let mut rng = Rng(SEED);
-    let mut means: Vec<f64> = (0..RESAMPLES)
-        .map(|_| (0..n).map(|_| differences[rng.below(n)]).sum::<f64>() / n as f64)
-        .collect();
-    let interval = percentile_interval(&mut means);
+    // Differences equal up to rounding have no spread: resampling can only return them (and
+    // the BCa acceleration is undefined), and d_z is undefined.
+    let first = differences[0];
+    let constant = differences
+        .iter()
+        .all(|d| (d - first).abs() <= 1e-12 + 1e-9 * first.abs());
+    let (interval, effect_size) = if constant {
+        ((difference, difference), f64::NAN)
+    } else {
+        let variance = differences
+            .iter()
+            .map(|d| (d - difference).powi(2))
+            .sum::<f64>()
+            / (n - 1) as f64;
+        (
+            bca_interval(&differences, difference),
+            difference / variance.sqrt(),
+        )
+    };
     Some(RowComparison {
         paired: true,
         n,
         n_baseline: n,
         candidate_mean: mean(candidate),
         baseline_mean: mean(baseline),
-        difference: mean(&differences),
+        difference,
         interval,
         p_value,
         test,
         effect_size,
     })
+}
+
+/// The 95 % bias-corrected and accelerated bootstrap interval of the mean of `differences`
+/// (SciPy's `bootstrap(method="BCa")`, as MLflow calls it), or the percentile interval when
+/// BCa's is not finite.
+fn bca_interval(differences: &[f64], mean: f64) -> (f64, f64) {
+    let n = differences.len();
+    let mut rng = Rng(SEED);
+    let mut means: Vec<f64> = (0..RESAMPLES)
+        .map(|_| (0..n).map(|_| differences[rng.below(n)]).sum::<f64>() / n as f64)
+        .collect();
+    // Bias: where the sample's mean falls among the resampled ones (ties count half).
+    let below = means.iter().filter(|m| **m < mean).count();
+    let at_most = means.iter().filter(|m| **m <= mean).count();
+    let z0 = normal_quantile((below + at_most) as f64 / (2 * RESAMPLES) as f64);
+    // Acceleration, from the jackknife: for the mean, the rows' skewness over six.
+    let (cubes, squares) = differences.iter().fold((0.0, 0.0), |(c, s), d| {
+        let e = d - mean;
+        (c + e * e * e, s + e * e)
+    });
+    let a = cubes / (6.0 * squares.powf(1.5));
+    let level = |z: f64| {
+        let shifted = z0 + z;
+        1.0 - normal_upper(z0 + shifted / (1.0 - a * shifted))
+    };
+    let z = normal_quantile(0.025);
+    let (low, high) = (level(z), level(-z));
+    if !(low.is_finite() && high.is_finite()) {
+        return percentile_interval(&mut means, 0.025, 0.975);
+    }
+    percentile_interval(&mut means, low, high)
 }
 
 /// Compares scores that could not be paired (no common records). `None` without at least two
@@ -149,7 +197,7 @@ pub fn compare_unpaired(candidate: &[f64], baseline: &[f64]) -> Option<RowCompar
             c - b
         })
         .collect();
-    let interval = percentile_interval(&mut differences);
+    let interval = percentile_interval(&mut differences, 0.025, 0.975);
     Some(RowComparison {
         paired: false,
         n,
@@ -176,8 +224,21 @@ fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
 
+/// McNemar's test on `b` pairs that got better and `c` that got worse, two-sided, as MLflow
+/// 3.18 decides: the exact binomial test below 25 discordant pairs, else the χ² test with
+/// continuity correction.
+pub fn mcnemar(b: usize, c: usize) -> f64 {
+    let n = b + c;
+    if n < MCNEMAR_EXACT_BELOW {
+        return mcnemar_exact(b, c);
+    }
+    let statistic = (b.abs_diff(c) as f64 - 1.0).powi(2) / n as f64;
+    // The χ²(1) upper tail: P(|Z| > √x).
+    (2.0 * normal_upper(statistic.sqrt())).min(1.0)
+}
+
 /// McNemar's exact test: two-sided binomial test of `b` against `b + c` trials at 1/2
-/// (statsmodels' `mcnemar(exact=True)`).
+/// (statsmodels' `mcnemar(exact=True)`, SciPy's `binomtest`).
 pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
     let n = b + c;
     if n == 0 {
@@ -221,18 +282,16 @@ fn ranks(values: &[f64]) -> (Vec<f64>, f64) {
     (ranks, ties)
 }
 
-/// Wilcoxon's signed-rank test, two-sided, zero differences dropped, as SciPy's `wilcoxon`
-/// decides by default: the exact distribution for up to 50 differences without ties or zeros;
-/// for up to 13 with ties or zeros, every sign assignment enumerated; else the normal
-/// approximation with the tie correction. Returns the p-value and the matched-pairs
-/// rank-biserial correlation `(T+ − T−) / (T+ + T−)`.
-fn wilcoxon(differences: &[f64]) -> (f64, f64) {
+/// Wilcoxon's signed-rank test, two-sided, on the non-zero differences, as MLflow 3.18 runs
+/// SciPy's: the exact distribution up to 50 of them (with tied ranks, the statistic rounded
+/// down for the upper tail and up for the lower one), else the normal approximation with the
+/// tie correction and no continuity correction. No non-zero difference: p = 1.
+fn wilcoxon(differences: &[f64]) -> f64 {
     let nonzero: Vec<f64> = differences.iter().copied().filter(|d| *d != 0.0).collect();
     let n = nonzero.len();
     if n == 0 {
-        return (1.0, 0.0);
+        return 1.0;
     }
-    let zeros = differences.len() - n;
     let magnitudes: Vec<f64> = nonzero.iter().map(|d| d.abs()).collect();
     let (ranks, ties) = ranks(&magnitudes);
     let plus: f64 = nonzero
@@ -241,43 +300,21 @@ fn wilcoxon(differences: &[f64]) -> (f64, f64) {
         .filter(|(d, _)| **d > 0.0)
         .map(|(_, r)| r)
         .sum();
-    let total = (n * (n + 1)) as f64 / 2.0;
-    let effect = (2.0 * plus - total) / total;
-    let p = if differences.len() <= 50 && ties == 0.0 && zeros == 0 {
-        signed_rank_exact(n, plus)
-    } else if differences.len() <= 13 {
-        signed_rank_enumerated(&ranks, plus)
-    } else {
-        let mean = total / 2.0;
-        let variance = (n * (n + 1) * (2 * n + 1)) as f64 / 24.0 - ties / 48.0;
-        if variance <= 0.0 {
-            return (1.0, effect);
-        }
-        let z = (plus - mean) / variance.sqrt();
-        (2.0 * normal_upper(z.abs())).min(1.0)
-    };
-    (p, effect)
-}
-
-/// Two-sided p-value of `t_plus` over all 2ⁿ sign assignments of `ranks` (tied ranks allowed).
-fn signed_rank_enumerated(ranks: &[f64], t_plus: f64) -> f64 {
-    let n = ranks.len();
-    let tolerance = 1e-9 * t_plus.abs().max(1.0);
-    let (mut at_least, mut at_most) = (0u32, 0u32);
-    for mask in 0u32..1 << n {
-        let sum: f64 = (0..n)
-            .filter(|i| mask >> i & 1 == 1)
-            .map(|i| ranks[i])
-            .sum();
-        at_least += u32::from(sum >= t_plus - tolerance);
-        at_most += u32::from(sum <= t_plus + tolerance);
+    if n <= WILCOXON_EXACT_UP_TO {
+        return signed_rank_exact(n, plus);
     }
-    let all = f64::from(1u32 << n);
-    (2.0 * (f64::from(at_least) / all).min(f64::from(at_most) / all)).min(1.0)
+    let mean = (n * (n + 1)) as f64 / 4.0;
+    let variance = (n * (n + 1) * (2 * n + 1)) as f64 / 24.0 - ties / 48.0;
+    if variance <= 0.0 {
+        return 1.0;
+    }
+    let z = (plus - mean) / variance.sqrt();
+    (2.0 * normal_upper(z.abs())).min(1.0)
 }
 
-/// Two-sided exact p-value of the signed-rank statistic `t_plus` with `n` ranks 1..=n: the
-/// number of sign assignments at least as extreme, over 2ⁿ.
+/// Two-sided exact p-value of the signed-rank statistic `t_plus` with `n` ranks 1..=n:
+/// `2 · min(P(T ≥ ⌊t⌋), P(T ≤ ⌈t⌉))` over the 2ⁿ sign assignments (SciPy's rule for a
+/// statistic made fractional by tied ranks).
 fn signed_rank_exact(n: usize, t_plus: f64) -> f64 {
     let max = n * (n + 1) / 2;
     // counts[s]: subsets of {1..n} summing to s (exact in f64 up to 2⁵³).
@@ -289,9 +326,9 @@ fn signed_rank_exact(n: usize, t_plus: f64) -> f64 {
         }
     }
     let total = 2f64.powi(n as i32);
-    let t = t_plus.round() as usize;
-    let lower: f64 = counts[..=t.min(max)].iter().sum::<f64>() / total;
-    let upper: f64 = counts[t.min(max)..].iter().sum::<f64>() / total;
+    let (floor, ceil) = (t_plus.floor() as usize, t_plus.ceil() as usize);
+    let upper: f64 = counts[floor.min(max)..].iter().sum::<f64>() / total;
+    let lower: f64 = counts[..=ceil.min(max)].iter().sum::<f64>() / total;
     (2.0 * lower.min(upper)).min(1.0)
 }
 
@@ -343,6 +380,71 @@ fn rank_sum_exact(n: usize, m: usize, u: f64) -> f64 {
     let high = u.max(max as f64 - u).round() as usize;
     (2.0 * counts[high..].iter().sum::<f64>() / all).min(1.0)
 }
+
+/// The standard normal quantile: z with P(Z ≤ z) = `p` (Acklam's rational approximation and
+/// one Halley step on [`normal_upper`]); ±∞ at 0 and 1, NaN outside [0, 1].
+pub fn normal_quantile(p: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    if p == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p == 1.0 {
+        return f64::INFINITY;
+    }
+    let horner = |c: &[f64], x: f64| c.iter().fold(0.0, |acc, &k| acc * x + k);
+    let tail = |q: f64| horner(&QUANTILE_C, q) / (horner(&QUANTILE_D, q) * q + 1.0);
+    let x = if p < 0.024_25 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.024_25 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        horner(&QUANTILE_A, r) * q / (horner(&QUANTILE_B, r) * r + 1.0)
+    };
+    // Halley's step on e = Φ(x) − p (Φ(x) from the tail on its side, to keep its digits).
+    let phi = if x < 0.0 {
+        normal_upper(-x)
+    } else {
+        1.0 - normal_upper(x)
+    };
+    let e = phi - p;
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    x - u / (1.0 + x * u / 2.0)
+}
+
+// P. J. Acklam's coefficients (2003), highest power first.
+const QUANTILE_A: [f64; 6] = [
+    -3.969_683_028_665_376e1,
+    2.209_460_984_245_205e2,
+    -2.759_285_104_469_687e2,
+    1.383_577_518_672_69e2,
+    -3.066_479_806_614_716e1,
+    2.506_628_277_459_239,
+];
+const QUANTILE_B: [f64; 5] = [
+    -5.447_609_879_822_406e1,
+    1.615_858_368_580_409e2,
+    -1.556_989_798_598_866e2,
+    6.680_131_188_771_972e1,
+    -1.328_068_155_288_572e1,
+];
+const QUANTILE_C: [f64; 6] = [
+    -7.784_894_002_430_293e-3,
+    -3.223_964_580_411_365e-1,
+    -2.400_758_277_161_838,
+    -2.549_732_539_343_734,
+    4.374_664_141_464_968,
+    2.938_163_982_698_783,
+];
+const QUANTILE_D: [f64; 4] = [
+    7.784_695_709_041_462e-3,
+    3.224_671_290_700_398e-1,
+    2.445_134_137_142_996,
+    3.754_408_661_907_416,
+];
 
 /// P(Z > z) for a standard normal Z.
 pub fn normal_upper(z: f64) -> f64 {
@@ -454,8 +556,8 @@ const ERFC_LARGE_Q: [f64; 6] = [
     2.335_204_976_268_691_8e-3,
 ];
 
-/// The 2.5th and 97.5th percentiles with linear interpolation (NumPy's default).
-fn percentile_interval(values: &mut [f64]) -> (f64, f64) {
+/// The `low` and `high` quantiles (fractions) with linear interpolation (NumPy's default).
+fn percentile_interval(values: &mut [f64], low: f64, high: f64) -> (f64, f64) {
     values.sort_unstable_by(f64::total_cmp);
     let at = |q: f64| {
         let pos = q * (values.len() - 1) as f64;
@@ -463,7 +565,7 @@ fn percentile_interval(values: &mut [f64]) -> (f64, f64) {
         let next = values[(i + 1).min(values.len() - 1)];
         values[i] + (next - values[i]) * frac
     };
-    (at(0.025), at(0.975))
+    (at(low), at(high))
 }
 
 /// SplitMix64: small, fast and fixed, so intervals are reproducible everywhere.
