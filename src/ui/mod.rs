@@ -101,9 +101,8 @@ pub fn App(
                 <h2>"This deployment's podium.json is malformed"</h2>
                 <p class="error-message">{message}</p>
                 <p class="muted">
-                    "Podium did not start: nothing was read from or written to MLflow. Whoever \
-                     hosts Podium can fix the field named above (docs/DEPLOY.md lists every \
-                     field), or remove the file to use the defaults."
+                    "Podium did not start: nothing was read from or written to MLflow. Fix the \
+                     field named above (docs/DEPLOY.md) or remove the file to use the defaults."
                 </p>
             </section>
         }

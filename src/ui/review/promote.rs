@@ -523,9 +523,8 @@ fn Confirm(moves: Pending) -> impl IntoView {
             {policy}
             {evidence}
             <p class="muted">
-                "Each move is recorded on its model version as a tag podium.audit.<time> (who, when, \
-                 the policy and the metrics used). MLflow is re-read just before writing: if anything \
-                 changed since this screen loaded, nothing is written."
+                "Each move is recorded on its version (tag podium.audit.<time>: who, when, policy, \
+                 metrics). MLflow is re-read before writing: if anything changed, nothing is written."
             </p>
             {protected}
             <div class="actions">
