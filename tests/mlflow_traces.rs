@@ -2,8 +2,12 @@
 //! with `mlflow.genai.evaluate` runs (scripts/capture_traces), read, paired and compared.
 #![cfg(not(target_arch = "wasm32"))]
 
-use podium::mlflow::{pair_scores, EvaluatedRow, Pairing, SearchTraces, SearchTracesResponse};
+use podium::mlflow::{
+    logged_comparison, pair_scores, read_page, row as trace_row, row_comparisons, runs_to_read,
+    EvaluatedRow, Evaluation, MetricEvidence, ModelVersion, Pairing, SearchTraces, VersionReview,
+};
 use podium::policy::stats::{compare_paired, Significance, Test};
+use podium::policy::{decide, decide_with_rows, MetricOutcome, Policy, RowComparisons, Rule};
 use serde_json::json;
 
 /// judged_agent's version `v`: its rows, and the run's aggregate metrics as MLflow logged them.
@@ -13,15 +17,13 @@ fn judged(v: u32) -> (Vec<EvaluatedRow>, serde_json::Value) {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let page: SearchTracesResponse = serde_json::from_str(&text).unwrap();
     let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
-    (
-        page.traces
-            .iter()
-            .map(|t| t.row(&t.trace_metadata["mlflow.sourceRun"]))
-            .collect(),
-        raw["podium_run_metrics"].clone(),
-    )
+    let run = raw["traces"][0]["trace_metadata"]["mlflow.sourceRun"]
+        .as_str()
+        .unwrap();
+    let (rows, next) = read_page(&raw, run);
+    assert_eq!(next, None);
+    (rows, raw["podium_run_metrics"].clone())
 }
 
 fn logged(metrics: &serde_json::Value, key: &str) -> f64 {
@@ -129,11 +131,12 @@ fn with_request(request: &str, inputs: &str, score: f64) -> EvaluatedRow {
 fn rows_pair_by_their_inputs_whatever_their_order() {
     let candidate = [row("b", 1.0), row("a", 0.0), row("only here", 1.0)];
     let baseline = [row("a", 1.0), row("b", 0.0)];
+    // In the candidate's row order, as MLflow's pairing (a dict of the candidate's rows) does.
     assert_eq!(
         pair_scores(&candidate, &baseline, "s"),
         Pairing::Paired {
-            candidate: vec![0.0, 1.0],
-            baseline: vec![1.0, 0.0],
+            candidate: vec![1.0, 0.0],
+            baseline: vec![0.0, 1.0],
             unmatched: 1,
         }
     );
@@ -194,7 +197,7 @@ fn rows_that_cannot_be_paired_are_compared_unpaired_and_say_why() {
 fn only_valid_feedback_of_this_run_with_a_score_counts_and_repeats_are_averaged() {
     let mine = json!({"mlflow.assessment.sourceRunId": "run1"});
     let theirs = json!({"mlflow.assessment.sourceRunId": "run2"});
-    let page: SearchTracesResponse = serde_json::from_value(json!({"traces": [{
+    let trace = json!({
         "trace_id": "tr-1",
         "assessments": [
             {"assessment_name": "judge", "feedback": {"value": "Yes"}, "metadata": mine},
@@ -208,9 +211,8 @@ fn only_valid_feedback_of_this_run_with_a_score_counts_and_repeats_are_averaged(
             {"assessment_name": "odd", "feedback": {"value": "maybe"}},
             {"assessment_name": "answer", "expectation": {"value": "42"}}
         ]
-    }]}))
-    .unwrap();
-    let row = page.traces[0].row("run1");
+    });
+    let row = trace_row(&trace, "run1");
     // Nothing recorded to pair it by.
     assert_eq!((row.request_id, row.inputs), (None, None));
     assert_eq!(
@@ -222,22 +224,247 @@ fn only_valid_feedback_of_this_run_with_a_score_counts_and_repeats_are_averaged(
         ]
     );
     // No traces at all (a run that left none): an empty page.
-    let empty: SearchTracesResponse = serde_json::from_str("{}").unwrap();
-    assert!(empty.traces.is_empty());
+    assert_eq!(read_page(&json!({}), "run1"), (vec![], None));
 }
 
 #[test]
 fn the_search_asks_for_one_runs_traces_and_refuses_odd_run_ids() {
     let search = SearchTraces::of_run("7", "0a1B9f").unwrap();
     assert_eq!(
-        serde_json::to_value(&search).unwrap(),
+        search.body(None),
         json!({
             "locations": [{"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "7"}}],
             "filter": "metadata.`mlflow.sourceRun` = '0a1B9f'",
             "max_results": 500
         })
     );
+    assert_eq!(search.body(Some("t2"))["page_token"], "t2");
     for odd in ["", "abc' OR '1'='1", "r-1"] {
         assert_eq!(SearchTraces::of_run("7", odd), None, "{odd:?}");
     }
+}
+
+/// judged_agent's version `v` as the review holds it (its run's logged metrics, with the run),
+/// and that run's rows.
+fn judged_version(v: u32) -> (VersionReview, (String, Vec<EvaluatedRow>)) {
+    let (rows, logged) = judged(v);
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/traces_search_judged_v{v}.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run = raw["traces"][0]["trace_metadata"]["mlflow.sourceRun"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let experiment = raw["traces"][0]["trace_location"]["mlflow_experiment"]["experiment_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let metrics = logged
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let evidence = MetricEvidence {
+                value: m["value"].as_f64().unwrap(),
+                run_id: Some(run.clone()),
+                dataset: None,
+                timestamp: None,
+            };
+            (m["key"].as_str().unwrap().to_owned(), evidence)
+        })
+        .collect();
+    let version = VersionReview {
+        version: ModelVersion {
+            name: "judged_agent".to_owned(),
+            version: v.to_string(),
+            creation_timestamp: None,
+            source: None,
+            run_id: Some(run.clone()),
+            tags: vec![],
+            model_id: None,
+        },
+        aliases: vec![],
+        evaluation: Evaluation::Run {
+            run_id: run.clone(),
+        },
+        metrics,
+        experiment_id: Some(experiment),
+    };
+    (version, (run, rows))
+}
+
+fn scorers_policy() -> Policy {
+    Policy::from_json(
+        r#"{"rules": [{"metric": "exact_match/mean", "threshold": 0.5},
+                      {"metric": "token_overlap/mean", "threshold": 0.5}],
+            "champion_metrics": ["exact_match/mean", "token_overlap/mean"]}"#,
+    )
+    .unwrap()
+}
+
+/// Candidate `v` against champion v1: what the comparison reads, and its per-row comparisons.
+fn against_v1(
+    v: u32,
+) -> (
+    Vec<(String, String)>,
+    RowComparisons,
+    VersionReview,
+    VersionReview,
+) {
+    let policy = scorers_policy();
+    let (cand, cand_rows) = judged_version(v);
+    let (champ, champ_rows) = judged_version(1);
+    let (metrics, aliases) = (&policy.champion_metrics, &policy.metric_aliases);
+    let runs = runs_to_read(metrics, aliases, &cand, &champ);
+    let read = [cand_rows, champ_rows];
+    let compared = row_comparisons(metrics, aliases, &cand, &champ, &read);
+    (runs, compared, cand, champ)
+}
+
+#[test]
+fn each_key_metric_is_compared_on_the_rows_of_the_runs_that_logged_it() {
+    let (runs, compared, cand, champ) = against_v1(2);
+    // One read per run: the candidate's, then the champion's, in the runs' experiment.
+    let run = |v: &VersionReview| {
+        (
+            v.experiment_id.clone().unwrap(),
+            v.version.run_id.clone().unwrap(),
+        )
+    };
+    assert_eq!(runs, [run(&cand), run(&champ)]);
+    assert_eq!(
+        compared.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["exact_match/mean", "token_overlap/mean"]
+    );
+    for (metric, c) in &compared {
+        assert!(c.paired, "{metric}");
+        assert_eq!(c.n, 40, "{metric}");
+        // The per-row means are the logged aggregates.
+        let logged = |v: &VersionReview| v.metrics[metric].value;
+        assert!((c.candidate_mean - logged(&cand)).abs() < 1e-12, "{metric}");
+        assert!((c.baseline_mean - logged(&champ)).abs() < 1e-12, "{metric}");
+    }
+    // Without the champion's rows there is nothing to compare.
+    let policy = scorers_policy();
+    let (metrics, aliases) = (&policy.champion_metrics, &policy.metric_aliases);
+    let only_candidate = [judged_version(2).1];
+    assert!(row_comparisons(metrics, aliases, &cand, &champ, &only_candidate).is_empty());
+}
+
+#[test]
+fn the_noise_aware_rule_keeps_the_champion_for_a_gain_within_noise_and_not_for_a_clear_one() {
+    let policy = scorers_policy();
+    // v2: higher means on both key metrics, so the seed's rule crowns it; its per-row gain is
+    // within noise on both, so the noise-aware rule counts two ties and the champion stays.
+    let (_, compared, cand, champ) = against_v1(2);
+    for c in compared.values() {
+        assert_eq!(c.significance(true), Significance::WithinNoise);
+    }
+    let seed = decide(&policy, &cand.metric_set(), Some(&champ.metric_set()));
+    assert!(seed.promote_champion);
+    let aware = decide_with_rows(
+        &policy,
+        &cand.metric_set(),
+        Some(&champ.metric_set()),
+        &compared,
+    );
+    let tally = aware.champion_comparison.as_ref().unwrap().tally;
+    assert_eq!(
+        (tally.candidate_wins, tally.champion_wins, tally.ties),
+        (0, 0, 2)
+    );
+    assert!(aware.passes && aware.promote_production && !aware.promote_champion);
+    assert!(aware.warnings.is_empty(), "{:?}", aware.warnings);
+    // v3: a clear win on both.
+    let (_, compared, cand, champ) = against_v1(3);
+    for c in compared.values() {
+        assert_eq!(c.significance(true), Significance::Win);
+    }
+    let aware = decide_with_rows(
+        &policy,
+        &cand.metric_set(),
+        Some(&champ.metric_set()),
+        &compared,
+    );
+    assert_eq!(aware.champion_comparison.unwrap().tally.candidate_wins, 2);
+    assert!(aware.promote_champion);
+}
+
+#[test]
+fn a_key_metric_without_rows_falls_back_to_its_means_and_says_so() {
+    let mut policy = scorers_policy();
+    policy.champion_metrics.push("latency_ms".to_owned());
+    policy.rules.push(Rule {
+        greater_is_better: false,
+        ..Rule::threshold("latency_ms", 900.0)
+    });
+    let (_, compared, mut cand, mut champ) = against_v1(2);
+    for (v, latency) in [(&mut cand, 700.0), (&mut champ, 800.0)] {
+        let evidence = MetricEvidence {
+            value: latency,
+            run_id: v.version.run_id.clone(),
+            dataset: None,
+            timestamp: None,
+        };
+        v.metrics.insert("latency_ms".to_owned(), evidence);
+    }
+    let aware = decide_with_rows(
+        &policy,
+        &cand.metric_set(),
+        Some(&champ.metric_set()),
+        &compared,
+    );
+    let cmp = aware.champion_comparison.unwrap();
+    // Two ties within noise, and a win by the means of the metric with no rows: 1 to 0.
+    assert_eq!(cmp.metrics[2].outcome, MetricOutcome::CandidateWins);
+    assert_eq!((cmp.tally.candidate_wins, cmp.tally.ties), (1, 2));
+    assert!(cmp.candidate_better);
+    assert_eq!(
+        aware.warnings,
+        ["No per-row data for latency_ms: compared by its means (the seed's rule)"]
+    );
+}
+
+#[test]
+fn mlflows_own_comparison_is_read_from_the_candidates_run_when_it_logged_one() {
+    let policy = scorers_policy();
+    let (_, _, mut cand, champ) = against_v1(3);
+    let aliases = &policy.metric_aliases;
+    assert_eq!(
+        logged_comparison(aliases, &cand, &champ, "exact_match/mean"),
+        None
+    );
+    // What compare_evaluations(log_results=True) writes: compare/<baseline run[:8]>/<scorer>/….
+    let short = &champ.version.run_id.as_ref().unwrap()[..8];
+    for (stat, value) in [
+        ("diff", 0.25),
+        ("ci_low", 0.1),
+        ("ci_high", 0.4),
+        ("p_value", 0.006348),
+    ] {
+        let evidence = MetricEvidence {
+            value,
+            run_id: cand.version.run_id.clone(),
+            dataset: None,
+            timestamp: None,
+        };
+        cand.metrics
+            .insert(format!("compare/{short}/exact_match/{stat}"), evidence);
+    }
+    assert_eq!(
+        logged_comparison(aliases, &cand, &champ, "exact_match/mean"),
+        Some((0.25, (0.1, 0.4), 0.006348))
+    );
+    // Logged against another baseline: not this comparison.
+    assert_eq!(
+        logged_comparison(aliases, &cand, &cand, "exact_match/mean"),
+        None
+    );
+    assert_eq!(
+        logged_comparison(aliases, &cand, &champ, "token_overlap/mean"),
+        None
+    );
 }

@@ -22,7 +22,7 @@ use super::registered_model::{
 };
 use super::review::ReviewData;
 use super::run::{run_id_filters, Run, SearchExperimentsResponse, SearchRuns, SearchRunsResponse};
-use super::traces::{EvaluatedRow, SearchTraces, SearchTracesResponse, SEARCH_TRACES};
+use super::traces::{read_page, EvaluatedRow, SearchTraces, SEARCH_TRACES};
 use super::API_PREFIX;
 
 /// How long one request may take, its whole body included, before it counts as failed.
@@ -386,23 +386,21 @@ impl Client {
         experiment_id: &str,
         run_id: &str,
     ) -> Result<Vec<EvaluatedRow>, ApiError> {
-        let Some(first) = SearchTraces::of_run(experiment_id, run_id) else {
+        let Some(search) = SearchTraces::of_run(experiment_id, run_id) else {
             return Err(ApiError::Inconsistent {
                 detail: format!("{run_id:?} is not an MLflow run id"),
             });
         };
-        let traces = all_pages(|page_token| {
-            let request = SearchTraces {
-                page_token,
-                ..first.clone()
-            };
-            async move {
-                let page: SearchTracesResponse = self.post_read(SEARCH_TRACES, &request).await?;
-                Ok((page.traces, page.next_page_token))
-            }
+        let (search, url) = (&search, &self.url(SEARCH_TRACES, &[]));
+        all_pages(|page_token| async move {
+            let body = search.body(page_token.as_deref()).to_string();
+            let text = self
+                .read(url, &|| self.with_json(Request::post(url), &body))
+                .await?;
+            let page: serde_json::Value = parse(url, &text)?;
+            Ok(read_page(&page, run_id))
         })
-        .await?;
-        Ok(traces.iter().map(|t| t.row(run_id)).collect())
+        .await
     }
 
     /// A logged model with its metrics; `None` if it no longer exists.

@@ -12,7 +12,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::review::VersionReview;
+use crate::policy::{stats, MetricAliases, RowComparisons};
 
 /// The path of MLflow's trace search, under the tracking server's base URL.
 pub const SEARCH_TRACES: &str = "/api/3.0/mlflow/traces/search";
@@ -21,113 +24,52 @@ pub const SEARCH_TRACES: &str = "/api/3.0/mlflow/traces/search";
 pub const TRACES_PAGE: u32 = 500;
 
 /// `POST /api/3.0/mlflow/traces/search`: one experiment's traces of one run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchTraces {
-    /// Where to look: the run's experiment.
-    pub locations: Vec<TraceLocation>,
-    /// `metadata.\`mlflow.sourceRun\` = '<run id>'`.
-    pub filter: String,
-    /// Page size.
-    pub max_results: u32,
-    /// The next page's token.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_token: Option<String>,
-}
-
-/// A trace location: an MLflow experiment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TraceLocation {
-    /// Always `MLFLOW_EXPERIMENT`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// The experiment.
-    pub mlflow_experiment: ExperimentLocation,
-}
-
-/// An experiment as a trace location.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExperimentLocation {
-    /// Its id.
-    pub experiment_id: String,
+    experiment_id: String,
+    run_id: String,
 }
 
 impl SearchTraces {
-    /// The first page of run `run_id`'s traces in experiment `experiment_id`; `None` if the run
-    /// id is not one MLflow makes (hex digits), so nothing odd reaches the filter.
+    /// Run `run_id`'s traces in experiment `experiment_id`; `None` if the run id is not one
+    /// MLflow makes (hex digits), so nothing odd reaches the filter.
     pub fn of_run(experiment_id: &str, run_id: &str) -> Option<SearchTraces> {
         if run_id.is_empty() || !run_id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         Some(SearchTraces {
-            locations: vec![TraceLocation {
-                kind: "MLFLOW_EXPERIMENT",
-                mlflow_experiment: ExperimentLocation {
-                    experiment_id: experiment_id.to_owned(),
-                },
-            }],
-            filter: format!("metadata.`mlflow.sourceRun` = '{run_id}'"),
-            max_results: TRACES_PAGE,
-            page_token: None,
+            experiment_id: experiment_id.to_owned(),
+            run_id: run_id.to_owned(),
         })
+    }
+
+    /// The request for the page after `page_token` (the first page: `None`).
+    pub fn body(&self, page_token: Option<&str>) -> Value {
+        let mut body = json!({
+            "locations": [{
+                "type": "MLFLOW_EXPERIMENT",
+                "mlflow_experiment": {"experiment_id": self.experiment_id},
+            }],
+            "filter": format!("metadata.`mlflow.sourceRun` = '{}'", self.run_id),
+            "max_results": TRACES_PAGE,
+        });
+        if let Some(token) = page_token {
+            body["page_token"] = token.into();
+        }
+        body
     }
 }
 
-/// One page of traces.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SearchTracesResponse {
-    /// The traces (absent when there are none).
-    #[serde(default)]
-    pub traces: Vec<TraceInfo>,
-    /// The next page's token, if any.
-    #[serde(default)]
-    pub next_page_token: Option<String>,
-}
-
-/// A trace's info: its metadata, tags and the assessments written on it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct TraceInfo {
-    /// The trace id.
-    pub trace_id: String,
-    /// `mlflow.sourceRun`, `mlflow.traceInputs`, …
-    #[serde(default)]
-    pub trace_metadata: BTreeMap<String, String>,
-    /// `mlflow.eval.requestId`, …
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    /// Feedback and expectations on this trace.
-    #[serde(default)]
-    pub assessments: Vec<Assessment>,
-}
-
-/// One assessment: a scorer's feedback (or a human's expectation) on a trace.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Assessment {
-    /// The scorer's name, e.g. `exact_match`.
-    pub assessment_name: String,
-    /// The feedback (absent for expectations).
-    #[serde(default)]
-    pub feedback: Option<Feedback>,
-    /// False once another assessment overrides it.
-    #[serde(default = "valid_by_default")]
-    pub valid: bool,
-    /// `mlflow.assessment.sourceRunId`: the evaluation run that wrote it.
-    #[serde(default)]
-    pub metadata: BTreeMap<String, String>,
-}
-
-fn valid_by_default() -> bool {
-    true
-}
-
-/// A feedback's value, or the error the scorer met on the row.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Feedback {
-    /// `true`/`false`, a number, or a judge's `"yes"`/`"no"`.
-    #[serde(default)]
-    pub value: Option<serde_json::Value>,
-    /// Set when the scorer failed on the row.
-    #[serde(default)]
-    pub error: Option<serde_json::Value>,
+/// One `traces/search` answer (`{"traces": [...], "next_page_token": "..."}`) as rows of
+/// evaluation run `run_id` ([`row`]), and the next page's token. Read as a `serde_json::Value`
+/// rather than into typed structs: the Value reader is in the bundle already.
+pub fn read_page(page: &Value, run_id: &str) -> (Vec<EvaluatedRow>, Option<String>) {
+    let rows = match &page["traces"] {
+        Value::Array(traces) => traces.iter().map(|t| row(t, run_id)).collect(),
+        _ => Vec::new(),
+    };
+    let next = page["next_page_token"].as_str().map(str::to_owned);
+    (rows, next)
 }
 
 /// One evaluated row: what identifies it across evaluations, and each scorer's score on it.
@@ -142,42 +84,49 @@ pub struct EvaluatedRow {
     pub scores: BTreeMap<String, f64>,
 }
 
-impl TraceInfo {
-    /// The trace as a row of evaluation run `run_id`: the valid, error-free feedback that run
-    /// (or no run) wrote, with a usable value.
-    pub fn row(&self, run_id: &str) -> EvaluatedRow {
-        let mut sums: BTreeMap<&str, (f64, u32)> = BTreeMap::new();
-        for a in &self.assessments {
-            let by = a.metadata.get("mlflow.assessment.sourceRunId");
-            let Some(feedback) = &a.feedback else {
-                continue;
-            };
-            if !a.valid || feedback.error.is_some() || by.is_some_and(|r| r != run_id) {
-                continue;
-            }
-            if let Some(value) = feedback.value.as_ref().and_then(score) {
-                let sum = sums.entry(&a.assessment_name).or_default();
-                *sum = (sum.0 + value, sum.1 + 1);
-            }
+/// A trace (MLflow's `TraceInfo`) as a row of evaluation run `run_id`: the valid, error-free
+/// feedback that run (or no run) wrote, with a usable value.
+pub fn row(trace: &Value, run_id: &str) -> EvaluatedRow {
+    // (scorer, sum, count): a few scorers per row, so a list.
+    let mut sums: Vec<(&str, f64, u32)> = Vec::new();
+    let assessments = trace["assessments"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    for a in assessments {
+        let feedback = &a["feedback"];
+        let by = a["metadata"]["mlflow.assessment.sourceRunId"].as_str();
+        let valid = a["valid"].as_bool().unwrap_or(true);
+        let (Some(name), Some(value)) = (a["assessment_name"].as_str(), score(&feedback["value"]))
+        else {
+            continue;
+        };
+        if !valid || !feedback["error"].is_null() || by.is_some_and(|r| r != run_id) {
+            continue;
         }
-        EvaluatedRow {
-            request_id: self.tags.get("mlflow.eval.requestId").cloned(),
-            inputs: self.trace_metadata.get("mlflow.traceInputs").cloned(),
-            scores: sums
-                .into_iter()
-                .map(|(name, (sum, n))| (name.to_owned(), sum / f64::from(n)))
-                .collect(),
+        match sums.iter_mut().find(|s| s.0 == name) {
+            Some(s) => (s.1, s.2) = (s.1 + value, s.2 + 1),
+            None => sums.push((name, value, 1)),
         }
+    }
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let mut scores = BTreeMap::new();
+    for (name, sum, n) in sums {
+        scores.insert(name.to_owned(), sum / f64::from(n));
+    }
+    EvaluatedRow {
+        request_id: text(&trace["tags"]["mlflow.eval.requestId"]),
+        inputs: text(&trace["trace_metadata"]["mlflow.traceInputs"]),
+        scores,
     }
 }
 
 /// A feedback value as a number: pass/fail and yes/no as 1 or 0.
-fn score(value: &serde_json::Value) -> Option<f64> {
+fn score(value: &Value) -> Option<f64> {
     match value {
-        serde_json::Value::Bool(pass) => Some(if *pass { 1.0 } else { 0.0 }),
-        serde_json::Value::Number(n) => n.as_f64().filter(|v| v.is_finite()),
-        serde_json::Value::String(s) if s.eq_ignore_ascii_case("yes") => Some(1.0),
-        serde_json::Value::String(s) if s.eq_ignore_ascii_case("no") => Some(0.0),
+        Value::Bool(pass) => Some(if *pass { 1.0 } else { 0.0 }),
+        Value::Number(n) => n.as_f64().filter(|v| v.is_finite()),
+        Value::String(s) if s.eq_ignore_ascii_case("yes") => Some(1.0),
+        Value::String(s) if s.eq_ignore_ascii_case("no") => Some(0.0),
         _ => None,
     }
 }
@@ -239,6 +188,9 @@ pub fn pair_scores(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow], scorer
 
 /// The pairs of row indices `(candidate, baseline)`, and whether a key was shared by two rows
 /// of one run (those rows are left unpaired on that key).
+///
+/// Quadratic in the rows (an evaluation has hundreds, a few thousand at most: milliseconds),
+/// without a map type of its own in the bundle.
 fn pair_rows(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow]) -> (Vec<(usize, usize)>, bool) {
     let mut pairs = Vec::new();
     let mut duplicates = false;
@@ -249,34 +201,138 @@ fn pair_rows(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow]) -> (Vec<(usi
     let keys: [fn(&EvaluatedRow) -> Option<&str>; 2] =
         [|r| r.request_id.as_deref(), |r| r.inputs.as_deref()];
     for key in keys {
-        let cand_by = unique(candidate, &left[0], key);
-        let base_by = unique(baseline, &left[1], key);
-        duplicates |= cand_by
-            .values()
-            .chain(base_by.values())
-            .any(Option::is_none);
-        for (k, c) in cand_by {
-            if let (Some(c), Some(Some(b))) = (c, base_by.get(k)) {
-                pairs.push((c, *b));
+        // The one row of `left` with key `k` (`None` when several have it).
+        let one = |rows: &[EvaluatedRow], left: &[usize], k: &str| -> Option<usize> {
+            let mut with = left.iter().filter(|&&i| key(&rows[i]) == Some(k));
+            let first = *with.next()?;
+            with.next().is_none().then_some(first)
+        };
+        let mut found = Vec::new();
+        for (rows, side) in [(candidate, 0), (baseline, 1)] {
+            for &i in &left[side] {
+                let Some(k) = key(&rows[i]) else {
+                    continue;
+                };
+                if one(rows, &left[side], k).is_none() {
+                    duplicates = true;
+                } else if side == 0 {
+                    if let Some(b) = one(baseline, &left[1], k) {
+                        found.push((i, b));
+                    }
+                }
             }
         }
-        left[0].retain(|i| !pairs.iter().any(|p| p.0 == *i));
-        left[1].retain(|i| !pairs.iter().any(|p| p.1 == *i));
+        left[0].retain(|i| !found.iter().any(|p| p.0 == *i));
+        left[1].retain(|i| !found.iter().any(|p| p.1 == *i));
+        pairs.extend(found);
     }
     (pairs, duplicates)
 }
 
-/// Key → the one row of `left` that has it (`None` when several do).
-fn unique<'a>(
-    rows: &'a [EvaluatedRow],
-    left: &[usize],
-    key: fn(&EvaluatedRow) -> Option<&str>,
-) -> BTreeMap<&'a str, Option<usize>> {
-    let mut by: BTreeMap<&str, Option<usize>> = BTreeMap::new();
-    for &i in left {
-        if let Some(k) = key(&rows[i]) {
-            by.entry(k).and_modify(|e| *e = None).or_insert(Some(i));
+/// The evaluation runs whose rows the champion comparison over the key metrics `metrics` needs:
+/// for each one that has per-row scores (a `<scorer>/mean` metric), the run that logged it on
+/// the candidate and on the champion, once each, with its experiment (`(experiment id, run id)`).
+pub fn runs_to_read(
+    metrics: &[String],
+    aliases: &MetricAliases,
+    candidate: &VersionReview,
+    champion: &VersionReview,
+) -> Vec<(String, String)> {
+    let mut runs = Vec::new();
+    for metric in metrics {
+        for version in [candidate, champion] {
+            let Some((_, run)) = scored_run(aliases, version, metric) else {
+                continue;
+            };
+            if let Some(experiment) = &version.experiment_id {
+                let entry = (experiment.clone(), run.to_owned());
+                if !runs.contains(&entry) {
+                    runs.push(entry);
+                }
+            }
         }
     }
-    by
+    runs
+}
+
+/// Each key metric's per-row comparison, candidate against champion, from the rows read for
+/// [`runs_to_read`] (`(run id, rows)`), keyed by the key metric's name. A key metric is left
+/// out when it is not a `<scorer>/mean` metric on both sides (under the same scorer name), when
+/// either run's rows are not there, or when fewer than
+/// [`MIN_PAIRS`](crate::policy::stats::MIN_PAIRS) rows could be compared.
+pub fn row_comparisons(
+    metrics: &[String],
+    aliases: &MetricAliases,
+    candidate: &VersionReview,
+    champion: &VersionReview,
+    rows: &[(String, Vec<EvaluatedRow>)],
+) -> RowComparisons {
+    let rows_of = |run: &str| rows.iter().find(|(r, _)| r == run).map(|(_, rows)| rows);
+    let mut out = RowComparisons::new();
+    for metric in metrics {
+        let Some((scorer, cand_run)) = scored_run(aliases, candidate, metric) else {
+            continue;
+        };
+        let Some((base_scorer, base_run)) = scored_run(aliases, champion, metric) else {
+            continue;
+        };
+        let (Some(cand), Some(base)) = (rows_of(cand_run), rows_of(base_run)) else {
+            continue;
+        };
+        if scorer != base_scorer {
+            continue;
+        }
+        let compared = match pair_scores(cand, base, scorer) {
+            Pairing::Paired {
+                candidate,
+                baseline,
+                ..
+            } => stats::compare_paired(&candidate, &baseline),
+            Pairing::Unpaired {
+                candidate,
+                baseline,
+                ..
+            } => stats::compare_unpaired(&candidate, &baseline),
+        };
+        if let Some(c) = compared {
+            out.insert(metric.clone(), c);
+        }
+    }
+    out
+}
+
+/// The scorer behind `metric` on `version` (its key without `/mean`) and the run that logged it.
+fn scored_run<'a>(
+    aliases: &MetricAliases,
+    version: &'a VersionReview,
+    metric: &str,
+) -> Option<(&'a str, &'a str)> {
+    let (key, evidence) = aliases
+        .candidates(metric)
+        .find_map(|key| version.metrics.get_key_value(key))?;
+    Some((key.strip_suffix("/mean")?, evidence.run_id.as_deref()?))
+}
+
+/// What MLflow's own `compare_evaluations` logged on the candidate's run for key metric
+/// `metric` against the champion's run, if it did: the metrics
+/// `compare/<first 8 characters of the champion's run id>/<scorer>/{diff,ci_low,ci_high,p_value}`.
+/// Returns `(diff, (ci_low, ci_high), p_value)`.
+pub fn logged_comparison(
+    aliases: &MetricAliases,
+    candidate: &VersionReview,
+    champion: &VersionReview,
+    metric: &str,
+) -> Option<(f64, (f64, f64), f64)> {
+    let (scorer, _) = scored_run(aliases, candidate, metric)?;
+    let (_, baseline) = scored_run(aliases, champion, metric)?;
+    let short = baseline.get(..8)?;
+    let stat = |name: &str| {
+        let key = format!("compare/{short}/{scorer}/{name}");
+        candidate.metrics.get(&key).map(|e| e.value)
+    };
+    Some((
+        stat("diff")?,
+        (stat("ci_low")?, stat("ci_high")?),
+        stat("p_value")?,
+    ))
 }

@@ -1,8 +1,15 @@
 //! The seed's `compare_models`: majority of strict wins over the key metrics.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::number;
+use super::stats::{RowComparison, Significance};
+
+/// Per-row comparisons of the candidate's and the champion's evaluations, by key metric (as
+/// the policy names it). A key metric without per-row data is not in it.
+pub type RowComparisons = BTreeMap<String, RowComparison>;
 
 /// How one key metric compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +42,16 @@ pub(crate) fn compare(candidate: Option<f64>, champion: Option<f64>, gib: bool) 
             }
         }
         _ => MetricOutcome::Skipped,
+    }
+}
+
+/// The noise-aware rule for one key metric: a win or a loss only when the interval of the
+/// per-row difference excludes zero; within noise, a tie.
+pub(crate) fn compare_rows(rows: &RowComparison, gib: bool) -> MetricOutcome {
+    match rows.significance(gib) {
+        Significance::Win => MetricOutcome::CandidateWins,
+        Significance::Loss => MetricOutcome::ChampionWins,
+        Significance::WithinNoise => MetricOutcome::Tie,
     }
 }
 

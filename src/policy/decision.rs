@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
-use super::champion::{compare, ChampionComparison, MetricComparison, MetricOutcome, Tally};
+use super::champion::{
+    compare, compare_rows, ChampionComparison, MetricComparison, MetricOutcome, RowComparisons,
+    Tally,
+};
 use super::check::{evaluate_rule, Check, Verdict};
 use super::metrics::MetricSet;
 use super::number;
@@ -106,6 +109,39 @@ pub fn decide(policy: &Policy, candidate: &MetricSet, champion: Option<&MetricSe
         warnings,
         champion_comparison,
     }
+}
+
+/// [`decide`] under the noise-aware champion rule, given the per-row comparisons of the
+/// candidate's and the champion's evaluations (read before deciding: a caller decides nothing
+/// by this rule while they load). A key metric counts as a win or a loss only when the 95 %
+/// interval of its per-row difference excludes zero, so a gain within noise is a tie and the
+/// champion stays; a key metric without per-row data is compared by its means, with a warning.
+pub fn decide_with_rows(
+    policy: &Policy,
+    candidate: &MetricSet,
+    champion: Option<&MetricSet>,
+    rows: &RowComparisons,
+) -> Decision {
+    let mut decision = decide(policy, candidate, champion);
+    if let Some(comparison) = &mut decision.champion_comparison {
+        let mut tally = Tally::default();
+        for m in &mut comparison.metrics {
+            if m.outcome != MetricOutcome::Skipped {
+                match rows.get(&m.metric) {
+                    Some(r) => m.outcome = compare_rows(r, m.greater_is_better),
+                    None => decision.warnings.push(format!(
+                        "No per-row data for {}: compared by its means (the seed's rule)",
+                        m.metric
+                    )),
+                }
+            }
+            tally.add(m.outcome);
+        }
+        comparison.tally = tally;
+        comparison.candidate_better = tally.candidate_better();
+        decision.promote_champion = decision.passes && comparison.candidate_better;
+    }
+    decision
 }
 
 fn skip_warning(metric: &str, cand: Option<f64>, champ: Option<f64>) -> String {
