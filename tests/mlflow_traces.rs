@@ -428,43 +428,109 @@ fn a_key_metric_without_rows_falls_back_to_its_means_and_says_so() {
     );
 }
 
+/// What MLflow 3.18's own `compare_evaluations` returned and logged for judged_agent's `pair`
+/// (`v2_vs_v1`, `v3_vs_v1`), captured by scripts/capture_compare.py from the same runs as the
+/// rows.
+fn mlflow_compared(pair: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/compare_evaluations_judged.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()[pair].clone()
+}
+
+#[test]
+fn podiums_comparison_agrees_with_mlflows_compare_evaluations_on_the_same_runs() {
+    for (v, pair) in [(2, "v2_vs_v1"), (3, "v3_vs_v1")] {
+        let mlflow = mlflow_compared(pair);
+        let (_, compared, cand, champ) = against_v1(v);
+        // The same runs.
+        assert_eq!(
+            mlflow["candidate_run_id"],
+            cand.version.run_id.clone().unwrap()
+        );
+        assert_eq!(
+            mlflow["baseline_run_id"],
+            champ.version.run_id.clone().unwrap()
+        );
+        for (scorer, theirs) in mlflow["scorers"].as_object().unwrap() {
+            let ours = &compared[&format!("{scorer}/mean")];
+            let at = format!("{pair} {scorer}");
+            let num = |k: &str| theirs[k].as_f64().unwrap();
+            assert_eq!(ours.n as u64, theirs["n_paired"].as_u64().unwrap(), "{at}");
+            let test = match ours.test {
+                Test::McNemar => "mcnemar_exact",
+                Test::Wilcoxon => "wilcoxon_exact",
+                Test::MannWhitney => "mann_whitney",
+            };
+            assert_eq!(test, theirs["method"], "{at}");
+            for (what, mine, expected) in [
+                ("diff", ours.difference, num("diff")),
+                ("p", ours.p_value, num("p_value")),
+                ("d_z", ours.effect_size, num("effect_size")),
+            ] {
+                assert!(
+                    (mine - expected).abs() <= 1e-9 * expected.abs().max(1e-12),
+                    "{at} {what}: Podium {mine}, MLflow {expected}"
+                );
+            }
+            // Two bootstrap draws (another generator, 10 000 resamples each) of a mean of n
+            // values: the bounds agree within a step of the pass/fail lattice, 1/n.
+            let step = 1.0 / ours.n as f64 + 1e-12;
+            let (low, high) = ours.interval;
+            assert!(
+                (low - num("ci_low")).abs() <= step,
+                "{at} low {low} vs {}",
+                num("ci_low")
+            );
+            assert!(
+                (high - num("ci_high")).abs() <= step,
+                "{at} high {high} vs {}",
+                num("ci_high")
+            );
+            // And they say the same: within noise for v2, a win for v3.
+            let mlflow_says = if num("ci_low") > 0.0 {
+                Significance::Win
+            } else {
+                Significance::WithinNoise
+            };
+            assert_eq!(ours.significance(true), mlflow_says, "{at}");
+        }
+    }
+}
+
 #[test]
 fn mlflows_own_comparison_is_read_from_the_candidates_run_when_it_logged_one() {
     let policy = scorers_policy();
-    let (_, _, mut cand, champ) = against_v1(3);
     let aliases = &policy.metric_aliases;
+    let (_, _, mut cand, champ) = against_v1(3);
     assert_eq!(
         logged_comparison(aliases, &cand, &champ, "exact_match/mean"),
         None
     );
-    // What compare_evaluations(log_results=True) writes: compare/<baseline run[:8]>/<scorer>/….
-    let short = &champ.version.run_id.as_ref().unwrap()[..8];
-    for (stat, value) in [
-        ("diff", 0.25),
-        ("ci_low", 0.1),
-        ("ci_high", 0.4),
-        ("p_value", 0.006348),
-    ] {
+    // The metrics compare_evaluations(log_results=True) wrote on v3's run:
+    // compare/<v1's run id[:8]>/<scorer>/{diff,ci_low,ci_high,p_value,effect_size,n_paired}.
+    let mlflow = mlflow_compared("v3_vs_v1");
+    for (key, value) in mlflow["logged_metrics"].as_object().unwrap() {
         let evidence = MetricEvidence {
-            value,
+            value: value.as_f64().unwrap(),
             run_id: cand.version.run_id.clone(),
             dataset: None,
             timestamp: None,
         };
-        cand.metrics
-            .insert(format!("compare/{short}/exact_match/{stat}"), evidence);
+        cand.metrics.insert(key.clone(), evidence);
     }
+    let theirs = &mlflow["scorers"]["exact_match"];
+    let num = |k: &str| theirs[k].as_f64().unwrap();
     assert_eq!(
         logged_comparison(aliases, &cand, &champ, "exact_match/mean"),
-        Some((0.25, (0.1, 0.4), 0.006348))
+        Some((num("diff"), (num("ci_low"), num("ci_high")), num("p_value")))
     );
+    assert!(logged_comparison(aliases, &cand, &champ, "token_overlap/mean").is_some());
     // Logged against another baseline: not this comparison.
     assert_eq!(
         logged_comparison(aliases, &cand, &cand, "exact_match/mean"),
-        None
-    );
-    assert_eq!(
-        logged_comparison(aliases, &cand, &champ, "token_overlap/mean"),
         None
     );
 }
