@@ -186,47 +186,53 @@ pub fn pair_scores(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow], scorer
     }
 }
 
-/// The pairs of row indices `(candidate, baseline)`, and whether a key was shared by two rows
-/// of one run (those rows are left unpaired on that key).
-///
-/// Quadratic in the rows (an evaluation has hundreds, a few thousand at most: milliseconds),
-/// without a map type of its own in the bundle.
+/// The pairs of row indices `(candidate, baseline)`, in the candidate's row order (as MLflow's
+/// pairing, a dict of the candidate's rows, has them: the bootstrap resamples pairs by
+/// position), and whether a key was shared by two rows of one run (those rows are left
+/// unpaired on that key). O(n log n): 5 000-row evaluations pair in milliseconds.
 fn pair_rows(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow]) -> (Vec<(usize, usize)>, bool) {
     let mut pairs = Vec::new();
     let mut duplicates = false;
-    let mut left: [Vec<usize>; 2] = [
-        (0..candidate.len()).collect(),
-        (0..baseline.len()).collect(),
-    ];
+    let mut paired = [vec![false; candidate.len()], vec![false; baseline.len()]];
     let keys: [fn(&EvaluatedRow) -> Option<&str>; 2] =
         [|r| r.request_id.as_deref(), |r| r.inputs.as_deref()];
     for key in keys {
-        // The one row of `left` with key `k` (`None` when several have it).
-        let one = |rows: &[EvaluatedRow], left: &[usize], k: &str| -> Option<usize> {
-            let mut with = left.iter().filter(|&&i| key(&rows[i]) == Some(k));
-            let first = *with.next()?;
-            with.next().is_none().then_some(first)
-        };
-        let mut found = Vec::new();
-        for (rows, side) in [(candidate, 0), (baseline, 1)] {
-            for &i in &left[side] {
-                let Some(k) = key(&rows[i]) else {
-                    continue;
-                };
-                if one(rows, &left[side], k).is_none() {
-                    duplicates = true;
-                } else if side == 0 {
-                    if let Some(b) = one(baseline, &left[1], k) {
-                        found.push((i, b));
-                    }
+        let cand_by = unique(candidate, &paired[0], key);
+        let base_by = unique(baseline, &paired[1], key);
+        duplicates |= cand_by
+            .values()
+            .chain(base_by.values())
+            .any(Option::is_none);
+        for (c, row) in candidate.iter().enumerate() {
+            let Some(k) = key(row) else {
+                continue;
+            };
+            if let (Some(Some(c2)), Some(Some(b))) = (cand_by.get(k), base_by.get(k)) {
+                if *c2 == c && !paired[0][c] {
+                    pairs.push((c, *b));
                 }
             }
         }
-        left[0].retain(|i| !found.iter().any(|p| p.0 == *i));
-        left[1].retain(|i| !found.iter().any(|p| p.1 == *i));
-        pairs.extend(found);
+        for &(c, b) in &pairs {
+            (paired[0][c], paired[1][b]) = (true, true);
+        }
     }
     (pairs, duplicates)
+}
+
+/// Key → the one row not yet paired that has it (`None` when several do).
+fn unique<'a>(
+    rows: &'a [EvaluatedRow],
+    paired: &[bool],
+    key: fn(&EvaluatedRow) -> Option<&str>,
+) -> BTreeMap<&'a str, Option<usize>> {
+    let mut by: BTreeMap<&str, Option<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate().filter(|(i, _)| !paired[*i]) {
+        if let Some(k) = key(row) {
+            by.entry(k).and_modify(|e| *e = None).or_insert(Some(i));
+        }
+    }
+    by
 }
 
 /// The evaluation runs whose rows the champion comparison over the key metrics `metrics` needs:
