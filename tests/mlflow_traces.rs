@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use podium::mlflow::{
-    logged_comparison, pair_scores, read_page, row as trace_row, row_comparisons, runs_to_read,
+    evaluated_row, logged_comparison, pair_scores, read_page, row_comparisons, runs_to_read,
     EvaluatedRow, Evaluation, MetricEvidence, ModelVersion, Pairing, SearchTraces, VersionReview,
 };
 use podium::policy::stats::{compare_paired, Significance, Test};
@@ -212,7 +212,7 @@ fn only_valid_feedback_of_this_run_with_a_score_counts_and_repeats_are_averaged(
             {"assessment_name": "answer", "expectation": {"value": "42"}}
         ]
     });
-    let row = trace_row(&trace, "run1");
+    let row = evaluated_row(&trace, "run1");
     // Nothing recorded to pair it by.
     assert_eq!((row.request_id, row.inputs), (None, None));
     assert_eq!(

@@ -40,8 +40,8 @@ pub use run::{
     SearchExperimentsResponse, SearchRuns, SearchRunsResponse, RUN_IDS_PER_SEARCH,
 };
 pub use traces::{
-    logged_comparison, pair_scores, read_page, row, row_comparisons, runs_to_read, EvaluatedRow,
-    Pairing, SearchTraces, SEARCH_TRACES,
+    evaluated_row, logged_comparison, pair_scores, read_page, row_comparisons, runs_to_read,
+    EvaluatedRow, Pairing, SearchTraces, SEARCH_TRACES,
 };
 
 /// The REST API prefix under the tracking server's base URL.

@@ -61,11 +61,12 @@ impl SearchTraces {
 }
 
 /// One `traces/search` answer (`{"traces": [...], "next_page_token": "..."}`) as rows of
-/// evaluation run `run_id` ([`row`]), and the next page's token. Read as a `serde_json::Value`
-/// rather than into typed structs: the Value reader is in the bundle already.
+/// evaluation run `run_id` ([`evaluated_row`]), and the next page's token. Read as a
+/// `serde_json::Value` rather than into typed structs: the Value reader is in the bundle
+/// already, typed structs would add their own serde code.
 pub fn read_page(page: &Value, run_id: &str) -> (Vec<EvaluatedRow>, Option<String>) {
     let rows = match &page["traces"] {
-        Value::Array(traces) => traces.iter().map(|t| row(t, run_id)).collect(),
+        Value::Array(traces) => traces.iter().map(|t| evaluated_row(t, run_id)).collect(),
         _ => Vec::new(),
     };
     let next = page["next_page_token"].as_str().map(str::to_owned);
@@ -86,7 +87,7 @@ pub struct EvaluatedRow {
 
 /// A trace (MLflow's `TraceInfo`) as a row of evaluation run `run_id`: the valid, error-free
 /// feedback that run (or no run) wrote, with a usable value.
-pub fn row(trace: &Value, run_id: &str) -> EvaluatedRow {
+pub fn evaluated_row(trace: &Value, run_id: &str) -> EvaluatedRow {
     // (scorer, sum, count): a few scorers per row, so a list.
     let mut sums: Vec<(&str, f64, u32)> = Vec::new();
     let assessments = trace["assessments"]
