@@ -10,20 +10,40 @@ use podium::policy::stats::{compare_paired, Significance, Test};
 use podium::policy::{decide, decide_with_rows, MetricOutcome, Policy, RowComparisons, Rule};
 use serde_json::json;
 
-/// judged_agent's version `v`: its rows, and the run's aggregate metrics as MLflow logged them.
-fn judged(v: u32) -> (Vec<EvaluatedRow>, serde_json::Value) {
+/// The captured `traces/search` answer for judged_agent's version `v`, with the run's logged
+/// metrics under `podium_run_metrics`.
+fn fixture(v: u32) -> serde_json::Value {
     let text = std::fs::read_to_string(format!(
         "{}/tests/fixtures/traces_search_judged_v{v}.json",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let run = raw["traces"][0]["trace_metadata"]["mlflow.sourceRun"]
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The run a captured answer's traces belong to.
+fn source_run(raw: &serde_json::Value) -> &str {
+    raw["traces"][0]["trace_metadata"]["mlflow.sourceRun"]
         .as_str()
-        .unwrap();
-    let (rows, next) = read_page(&raw, run);
+        .unwrap()
+}
+
+/// judged_agent's version `v`: its rows, and the run's aggregate metrics as MLflow logged them.
+fn judged(v: u32) -> (Vec<EvaluatedRow>, serde_json::Value) {
+    let raw = fixture(v);
+    let (rows, next) = read_page(&raw, source_run(&raw));
     assert_eq!(next, None);
     (rows, raw["podium_run_metrics"].clone())
+}
+
+/// A metric value logged by `run`.
+fn evidence(value: f64, run: Option<String>) -> MetricEvidence {
+    MetricEvidence {
+        value,
+        run_id: run,
+        dataset: None,
+        timestamp: None,
+    }
 }
 
 fn logged(metrics: &serde_json::Value, key: &str) -> f64 {
@@ -248,16 +268,8 @@ fn the_search_asks_for_one_runs_traces_and_refuses_odd_run_ids() {
 /// and that run's rows.
 fn judged_version(v: u32) -> (VersionReview, (String, Vec<EvaluatedRow>)) {
     let (rows, logged) = judged(v);
-    let text = std::fs::read_to_string(format!(
-        "{}/tests/fixtures/traces_search_judged_v{v}.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let run = raw["traces"][0]["trace_metadata"]["mlflow.sourceRun"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let raw = fixture(v);
+    let run = source_run(&raw).to_owned();
     let experiment = raw["traces"][0]["trace_location"]["mlflow_experiment"]["experiment_id"]
         .as_str()
         .unwrap()
@@ -267,13 +279,8 @@ fn judged_version(v: u32) -> (VersionReview, (String, Vec<EvaluatedRow>)) {
         .unwrap()
         .iter()
         .map(|m| {
-            let evidence = MetricEvidence {
-                value: m["value"].as_f64().unwrap(),
-                run_id: Some(run.clone()),
-                dataset: None,
-                timestamp: None,
-            };
-            (m["key"].as_str().unwrap().to_owned(), evidence)
+            let logged = evidence(m["value"].as_f64().unwrap(), Some(run.clone()));
+            (m["key"].as_str().unwrap().to_owned(), logged)
         })
         .collect();
     let version = VersionReview {
@@ -403,13 +410,8 @@ fn a_key_metric_without_rows_falls_back_to_its_means_and_says_so() {
     });
     let (_, compared, mut cand, mut champ) = against_v1(2);
     for (v, latency) in [(&mut cand, 700.0), (&mut champ, 800.0)] {
-        let evidence = MetricEvidence {
-            value: latency,
-            run_id: v.version.run_id.clone(),
-            dataset: None,
-            timestamp: None,
-        };
-        v.metrics.insert("latency_ms".to_owned(), evidence);
+        let logged = evidence(latency, v.version.run_id.clone());
+        v.metrics.insert("latency_ms".to_owned(), logged);
     }
     let aware = decide_with_rows(
         &policy,
@@ -513,13 +515,8 @@ fn mlflows_own_comparison_is_read_from_the_candidates_run_when_it_logged_one() {
     // compare/<v1's run id[:8]>/<scorer>/{diff,ci_low,ci_high,p_value,effect_size,n_paired}.
     let mlflow = mlflow_compared("v3_vs_v1");
     for (key, value) in mlflow["logged_metrics"].as_object().unwrap() {
-        let evidence = MetricEvidence {
-            value: value.as_f64().unwrap(),
-            run_id: cand.version.run_id.clone(),
-            dataset: None,
-            timestamp: None,
-        };
-        cand.metrics.insert(key.clone(), evidence);
+        let logged = evidence(value.as_f64().unwrap(), cand.version.run_id.clone());
+        cand.metrics.insert(key.clone(), logged);
     }
     let theirs = &mlflow["scorers"]["exact_match"];
     let num = |k: &str| theirs[k].as_f64().unwrap();

@@ -391,13 +391,10 @@ impl Client {
                 detail: format!("{run_id:?} is not an MLflow run id"),
             });
         };
-        let (search, url) = (&search, &self.url(SEARCH_TRACES, &[]));
+        let search = &search;
         all_pages(|page_token| async move {
-            let body = search.body(page_token.as_deref()).to_string();
-            let text = self
-                .read(url, &|| self.with_json(Request::post(url), &body))
-                .await?;
-            let page: serde_json::Value = parse(url, &text)?;
+            let body = search.body(page_token.as_deref());
+            let page: serde_json::Value = self.post_read(SEARCH_TRACES, &body).await?;
             Ok(read_page(&page, run_id))
         })
         .await

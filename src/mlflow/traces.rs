@@ -208,8 +208,9 @@ fn pair_rows(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow]) -> (Vec<(usi
             let Some(k) = key(row) else {
                 continue;
             };
-            if let (Some(Some(c2)), Some(Some(b))) = (cand_by.get(k), base_by.get(k)) {
-                if *c2 == c && !paired[0][c] {
+            // `cand_by` holds unpaired rows only, so `c` is one of them.
+            if let (Some(Some(only)), Some(Some(b))) = (cand_by.get(k), base_by.get(k)) {
+                if *only == c {
                     pairs.push((c, *b));
                 }
             }
