@@ -14,8 +14,8 @@ alternating the two apps, --runs times each:
 
 - MLflow UI: `/#/models/scale_agent` until the first version row (a link to a version) is there;
 - Podium: `/podium/models/scale_agent` until the newest 25 versions show a verdict and the plan
-  is written (first decided rows), and until every version is decided (the table no longer
-  says it is loading the others).
+  is written (first decided rows), until every version is decided (the table no longer says it
+  is loading the others), and until every version's whole evidence is in (no status line).
 
 Cold: a fresh browser profile per load. Warm: one profile per app, loaded once first, then
 each timed load after `about:blank`. Times are read in the page (a MutationObserver installed
@@ -54,16 +54,21 @@ OBSERVER = r"""
       if (!marks.first && decided >= marks.want && plan && plan.textContent.trim()) {
         marks.first = now();
       }
-      // The older versions are loading while the table says so.
+      // The older versions are loading while the table says so; then their other evidence
+      // while it says anything.
+      const status = document.querySelector('.review-main > p[role=status]');
       if (marks.first && !marks.all &&
-          !document.querySelector('.review-main > p[role=status]')) {
+          !(status && status.textContent.includes('loading the others'))) {
         marks.all = now();
+      }
+      if (marks.all && !marks.evidence && !status) {
+        marks.evidence = now();
       }
       const failed = document.querySelector('.error-panel, #podium-crash');
       if (failed) marks.error = failed.textContent.slice(0, 300);
     } else if (!marks.first && document.querySelector('a[href*="/versions/"]')) {
       marks.first = now();
-      marks.all = marks.first;
+      marks.all = marks.evidence = marks.first;
     }
   };
   marks.want = WANT;
@@ -82,6 +87,14 @@ return {
   bytes: all.reduce((sum, e) => sum + (e.transferSize || 0), 0),
   body: all.reduce((sum, e) => sum + (e.encodedBodySize || 0), 0),
 };
+"""
+
+
+# With BENCH_TRACE=1: each Podium load's requests (path, start and end ms, bytes).
+TRACE = """
+return performance.getEntriesByType('resource').map(e => [
+  new URL(e.name).pathname.replace(/^.*\\/(api|ajax-api)\\//, '$1/'),
+  Math.round(e.startTime), Math.round(e.responseEnd), e.encodedBodySize || 0]);
 """
 
 
@@ -119,7 +132,8 @@ class Browser:
                          {"script": source, "args": []})
 
     def load(self, url, timeout=60):
-        """Opens `url`; returns (first ms, all ms, requests, bytes) once the page says done."""
+        """Opens `url`; returns (first ms, all ms, requests, bytes, evidence ms) once the page
+        says done."""
         self.call("POST", f"/session/{self.session}/url", {"url": "about:blank"})
         self.call("POST", f"/session/{self.session}/url", {"url": url})
         deadline = time.time() + timeout
@@ -127,11 +141,17 @@ class Browser:
             marks = self.script("return window.__bench || {}")
             if marks.get("error"):
                 raise RuntimeError(f"{url}: {marks['error']}")
-            if marks.get("all"):
+            if marks.get("evidence"):
                 # Let requests still in flight finish before counting them.
                 time.sleep(0.3)
                 res = self.script(RESOURCES)
-                return marks["first"], marks["all"], res["requests"], res["bytes"]
+                if os.environ.get("BENCH_TRACE") and "/podium/" in url:
+                    print(f"first {marks['first']} all {marks['all']} "
+                          f"evidence {marks['evidence']}")
+                    for path, start, end, size in self.script(TRACE):
+                        print(f"  {start:6d} {end:6d} {size:9d} {path}")
+                return (marks["first"], marks["all"], res["requests"], res["bytes"],
+                        marks["evidence"])
             time.sleep(0.02)
         raise RuntimeError(f"{url}: not done after {timeout} s: {marks}")
 
@@ -222,16 +242,18 @@ def main():
     print(f"\n{a.versions} versions, MLflow {a.workers} worker(s), {a.store}, nginx on loopback; "
           f"headless Chromium; median of {a.runs} (min–max) ms from navigation start\n")
     print("| | MLflow UI: first version rows | Podium: first decided rows (25 + plan) "
-          "| Podium: every version decided | ratio (MLflow UI / Podium first) "
+          "| Podium: every version decided | Podium: all evidence "
+          "| ratio (MLflow UI / Podium first) "
           "| requests MLflow UI / Podium | bytes MLflow UI / Podium |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for mode in ("cold", "warm"):
         ui, podium = results[("MLflow UI", mode)], results[("Podium", mode)]
         ui_first = summary([r[0] for r in ui])
         first = summary([r[0] for r in podium])
         every = summary([r[1] for r in podium])
+        evidence = summary([r[4] for r in podium])
         cell = lambda s: f"{s[0]:.0f} ({s[1]:.0f}–{s[2]:.0f})"  # noqa: E731
-        print(f"| {mode} | {cell(ui_first)} | {cell(first)} | {cell(every)} "
+        print(f"| {mode} | {cell(ui_first)} | {cell(first)} | {cell(every)} | {cell(evidence)} "
               f"| {ui_first[0] / first[0]:.1f}× "
               f"| {statistics.median(r[2] for r in ui):.0f} / "
               f"{statistics.median(r[2] for r in podium):.0f} "

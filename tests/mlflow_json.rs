@@ -259,6 +259,21 @@ mod review {
     }
 
     #[test]
+    fn earlier_evidence_is_kept_for_the_versions_it_has() {
+        let whole = assembled(None);
+        let mut partial = whole.clone();
+        for v in &mut partial.versions {
+            v.metrics.clear();
+            v.experiment_id = None;
+        }
+        let mut earlier = whole.clone();
+        earlier.versions.truncate(2);
+        partial.keep_evidence_of(&earlier);
+        assert_eq!(partial.versions[..2], whole.versions[..2]);
+        assert!(partial.versions[2..].iter().all(|v| v.metrics.is_empty()));
+    }
+
+    #[test]
     fn run_id_filters_chunk_at_one_thousand_and_quote() {
         let ids: Vec<String> = (0..2500).map(|i| format!("r{i}")).collect();
         let filters = run_id_filters(&ids);
@@ -364,4 +379,129 @@ fn model_search_sends_wildcards_as_any_character_and_narrows_to_the_text() {
         "only ASCII case folds, as ILIKE"
     );
     assert!(name_contains("café_model", "é_m"));
+}
+
+mod history_bulk {
+    use podium::mlflow::{
+        history_queries, latest_metrics, Metric, RunData, HISTORY_ANSWER_CAP, RUN_IDS_PER_HISTORY,
+    };
+    use podium::policy::Policy;
+
+    use super::fixture;
+
+    fn metric(run: &str, key: &str, value: f64, step: i64, timestamp: i64) -> Metric {
+        Metric {
+            key: key.to_owned(),
+            value,
+            timestamp: Some(timestamp),
+            step: Some(step),
+            dataset_name: None,
+            run_id: Some(run.to_owned()),
+        }
+    }
+
+    #[test]
+    fn an_answer_gives_each_run_its_value_as_runs_search_does() {
+        let answer: RunData = serde_json::from_str(&fixture("metrics_history_bulk.json")).unwrap();
+        let runs = latest_metrics(vec![answer]).unwrap();
+        assert_eq!(runs.len(), 5);
+        let mut values: Vec<f64> = runs
+            .iter()
+            .map(|r| {
+                assert_eq!(r.data.metrics.len(), 1);
+                assert!(r.info.experiment_id.is_empty());
+                r.data.metrics[0].value
+            })
+            .collect();
+        values.sort_by(f64::total_cmp);
+        // The same seeded values as runs/search reports for those runs.
+        let search: podium::mlflow::SearchRunsResponse =
+            serde_json::from_str(&fixture("runs_search.json")).unwrap();
+        let mut seen: Vec<f64> = search
+            .runs
+            .iter()
+            .flat_map(|r| &r.data.metrics)
+            .filter(|m| m.key == "relevance_to_query/mean")
+            .map(|m| m.value)
+            .collect();
+        seen.sort_by(f64::total_cmp);
+        assert_eq!(values, seen);
+    }
+
+    #[test]
+    fn the_latest_value_is_the_highest_step_then_the_latest_time_then_the_largest() {
+        let history = RunData {
+            metrics: vec![
+                metric("a", "m", 0.9, 1, 50),
+                metric("a", "m", 0.5, 2, 10),
+                metric("b", "m", 0.1, 0, 10),
+                metric("b", "m", 0.3, 0, 30),
+                metric("b", "m", 0.2, 0, 20),
+                metric("a", "n", 0.4, 0, 5),
+                metric("a", "n", 0.6, 0, 5),
+            ],
+            tags: vec![],
+        };
+        let runs = latest_metrics(vec![history]).unwrap();
+        let value = |run: &str, key: &str| {
+            let run = runs.iter().find(|r| r.info.run_id == run).unwrap();
+            run.data
+                .metrics
+                .iter()
+                .find(|m| m.key == key)
+                .unwrap()
+                .value
+        };
+        assert_eq!(value("a", "m"), 0.5);
+        assert_eq!(value("b", "m"), 0.3);
+        assert_eq!(value("a", "n"), 0.6);
+        assert_eq!(runs.len(), 2);
+    }
+
+    #[test]
+    fn an_answer_that_may_be_cut_short_decides_nothing() {
+        let full = RunData {
+            metrics: (0..HISTORY_ANSWER_CAP)
+                .map(|i| metric("a", "m", 0.5, i as i64, 0))
+                .collect(),
+            tags: vec![],
+        };
+        assert!(latest_metrics(vec![full]).is_none());
+    }
+
+    #[test]
+    fn one_query_per_key_and_hundred_runs() {
+        let ids: Vec<String> = (0..250).map(|i| format!("{i:032x}")).collect();
+        let keys = vec!["a/mean".to_owned(), "b/mean".to_owned()];
+        let queries = history_queries(&ids, &keys);
+        assert_eq!(queries.len(), 2 * 3);
+        for (i, query) in queries.iter().enumerate() {
+            let runs = query.iter().filter(|(k, _)| *k == "run_id").count();
+            assert!(runs <= RUN_IDS_PER_HISTORY);
+            let key = &query.iter().find(|(k, _)| *k == "metric_key").unwrap().1;
+            assert_eq!(key, &keys[i / 3]);
+        }
+        let every: Vec<&String> = queries[..3]
+            .iter()
+            .flatten()
+            .filter(|(k, _)| *k == "run_id")
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(every, ids.iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_policy_reads_its_rules_and_key_metrics_with_their_aliases_once() {
+        let keys = Policy::default().metric_keys();
+        assert_eq!(
+            keys,
+            [
+                "relevance/mean",
+                "relevance_to_query/mean",
+                "safety/mean",
+                "guidelines/mean",
+                "cost_accuracy/mean"
+            ]
+        );
+    }
 }

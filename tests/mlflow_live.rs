@@ -173,6 +173,70 @@ async fn the_first_screen_is_the_newest_versions_and_the_alias_holders() {
 }
 
 #[wasm_bindgen_test]
+async fn every_version_is_decided_from_the_policys_metrics_as_from_its_whole_runs() {
+    let client = client();
+    let policy = Policy::default();
+    let keys = policy.metric_keys();
+    for model in client.all_registered_models(None).await.unwrap() {
+        let name = &model.name;
+        let before = client.request_count();
+        let decided = client.load_decisions(name, &keys).await.unwrap();
+        let requests = client.request_count() - before;
+        let all = review(&client, name).await.unwrap();
+        assert_eq!(decided.versions.len(), all.versions.len(), "{name}");
+        for (d, a) in decided.versions.iter().zip(&all.versions) {
+            let v = &a.version.version;
+            assert_eq!(d.version.version, *v, "{name}");
+            let policy_metrics = |r: &podium::mlflow::VersionReview| {
+                r.metrics
+                    .iter()
+                    .filter(|(k, _)| keys.contains(k))
+                    .map(|(k, e)| (k.clone(), e.value.to_bits(), e.run_id.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(policy_metrics(d), policy_metrics(a), "{name} v{v}");
+            // A run without any of the policy's metrics is not called empty before it is read.
+            match &d.evaluation {
+                Evaluation::NotFound { reason } if policy_metrics(a).is_empty() => {
+                    assert!(
+                        d.evaluation == a.evaluation || reason.contains("still reading"),
+                        "{name} v{v}: {reason}"
+                    )
+                }
+                _ => assert_eq!(d.evaluation, a.evaluation, "{name} v{v}"),
+            }
+            // The same decision, champion comparison included.
+            let champion = all
+                .index_of_alias("champion")
+                .map(|i| all.versions[i].metric_set());
+            assert_eq!(
+                decide(&policy, &d.metric_set(), champion.as_ref()),
+                decide(&policy, &a.metric_set(), champion.as_ref()),
+                "{name} v{v}"
+            );
+        }
+        // The model and the versions, then one request per key and 100 runs (and logged models).
+        let listed: Vec<_> = all.versions.iter().map(|v| v.version.clone()).collect();
+        let runs = ReviewData::run_ids(&listed).len();
+        let logged = all
+            .versions
+            .iter()
+            .filter(|v| matches!(v.evaluation, Evaluation::LoggedModel { .. }))
+            .count();
+        let most = 2 + (keys.len() * runs.div_ceil(100)) as u32 + logged as u32;
+        assert!(
+            requests <= most,
+            "{name}: {requests} requests, at most {most}"
+        );
+    }
+    // Then every version's whole evidence, as the full read has it.
+    let decided = client.load_decisions("scale_agent", &keys).await.unwrap();
+    let whole = client.with_all_evidence(&decided).await.unwrap();
+    let all = review(&client, "scale_agent").await.unwrap();
+    assert_eq!(whole.versions, all.versions);
+}
+
+#[wasm_bindgen_test]
 async fn missing_model_is_resource_does_not_exist() {
     let err = review(&client(), "no_such_model").await.unwrap_err();
     assert_eq!(err.error_code(), Some("RESOURCE_DOES_NOT_EXIST"), "{err:?}");

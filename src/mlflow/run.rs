@@ -165,3 +165,72 @@ pub fn run_id_filters(run_ids: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+/// MLflow's limit on run ids in one `get-history-bulk` request.
+pub const RUN_IDS_PER_HISTORY: usize = 100;
+
+/// MLflow's cap on the metrics one `get-history-bulk` request answers with: an answer this long
+/// may have been cut short.
+pub const HISTORY_ANSWER_CAP: usize = 25_000;
+
+/// The `get-history-bulk` queries that read metric `keys` of `run_ids`: one per key and
+/// [`RUN_IDS_PER_HISTORY`] runs.
+pub fn history_queries(run_ids: &[String], keys: &[String]) -> Vec<Vec<(&'static str, String)>> {
+    let mut queries = Vec::new();
+    for key in keys {
+        for chunk in run_ids.chunks(RUN_IDS_PER_HISTORY) {
+            let mut query = vec![
+                ("metric_key", key.clone()),
+                ("max_results", HISTORY_ANSWER_CAP.to_string()),
+            ];
+            query.extend(chunk.iter().map(|id| ("run_id", id.clone())));
+            queries.push(query);
+        }
+    }
+    queries
+}
+
+/// Runs carrying the latest value of each metric in `histories` (the answers to
+/// [`history_queries`]), chosen as MLflow chooses a run's latest metric: the highest step,
+/// then the latest timestamp, then the largest value. The runs have no experiment, tags or
+/// datasets. `None` when an answer may have been cut short.
+pub fn latest_metrics(histories: Vec<RunData>) -> Option<Vec<Run>> {
+    let order = |m: &Metric| (m.step.unwrap_or(0), m.timestamp.unwrap_or(0), m.value);
+    let mut runs: Vec<Run> = Vec::new();
+    for answer in histories {
+        if answer.metrics.len() >= HISTORY_ANSWER_CAP {
+            return None;
+        }
+        for mut metric in answer.metrics {
+            let Some(run_id) = metric.run_id.take() else {
+                continue;
+            };
+            // An answer lists each run's values together: look at the last run first.
+            let at = match runs.last() {
+                Some(last) if last.info.run_id == run_id => Some(runs.len() - 1),
+                _ => runs.iter().position(|r| r.info.run_id == run_id),
+            };
+            let run = match at {
+                Some(i) => &mut runs[i],
+                None => {
+                    runs.push(Run {
+                        info: RunInfo {
+                            run_id,
+                            experiment_id: String::new(),
+                        },
+                        data: RunData::default(),
+                        inputs: RunInputs::default(),
+                    });
+                    runs.last_mut()?
+                }
+            };
+            let metrics = &mut run.data.metrics;
+            match metrics.iter_mut().find(|m| m.key == metric.key) {
+                Some(seen) if order(seen) >= order(&metric) => {}
+                Some(seen) => *seen = metric,
+                None => metrics.push(metric),
+            }
+        }
+    }
+    Some(runs)
+}
