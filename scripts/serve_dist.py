@@ -1,5 +1,5 @@
-"""Serves the built app (dist/) and forwards /api/ and /ajax-api/ (MLflow UI's own API) to an
-MLflow server: the same origin layout as a reverse proxy beside the MLflow UI. Used by the end-to-end tests.
+"""Serves the built app (dist/) and forwards /api/ to an MLflow server: the same origin layout
+as a reverse proxy beside the MLflow UI. Used by the end-to-end tests.
 
     python scripts/serve_dist.py --dist dist --mlflow http://127.0.0.1:5000 --port 0
 
@@ -12,8 +12,8 @@ Faults for tests (every other request is a real MLflow request):
     --refuse-alias NAME       moving alias NAME answers 403 without reaching MLflow
     --lose-answer-alias NAME  moving alias NAME reaches MLflow, then the connection is dropped
                               before the answer (the browser sees a network error)
-    --fault PATH=KIND[xN][@S] requests whose path (query included) contains PATH get KIND (the first N times,
-                              or always; after the first S such requests, which pass): status:CODE (answers CODE), drop (closes the
+    --fault PATH=KIND[xN]     requests whose path (query included) contains PATH get KIND (the first N times,
+                              or always): status:CODE (answers CODE), drop (closes the
                               connection), delay:SECONDS, stall-body (headers and half the
                               body, then nothing), truncate (half the JSON, as if complete),
                               repeat-token (every page says the same next_page_token)
@@ -38,8 +38,6 @@ DROPPED = HOP_BY_HOP | {"www-authenticate"}
 
 
 ALIAS_PATH = "/api/2.0/mlflow/registered-models/alias"
-# What is forwarded to MLflow.
-FORWARDED = ("/api/", "/ajax-api/")
 MAX_BODY = 16 * 1024 * 1024
 
 
@@ -58,25 +56,18 @@ class Faults:
         for spec in specs:
             # The kind has no "=": a path may (`max_results=5000`).
             path, _, kind = spec.rpartition("=")
-            skip = 0
-            if "@" in kind:
-                kind, s = kind.rsplit("@", 1)
-                skip = int(s)
             times = None
             if "x" in kind.rsplit(":", 1)[-1] and kind.rsplit("x", 1)[-1].isdigit():
                 kind, n = kind.rsplit("x", 1)
                 times = int(n)
-            self.rules.append({"path": path, "kind": kind, "times": times, "fired": 0,
-                               "skip": skip})
+            self.rules.append({"path": path, "kind": kind, "times": times, "fired": 0})
         self.lock = threading.Lock()
 
     def take(self, path):
         """The fault to inject into a request for `path`, if any."""
         with self.lock:
             for rule in self.rules:
-                if rule["path"] in path and rule["skip"] > 0:
-                    rule["skip"] -= 1
-                elif rule["path"] in path and (rule["times"] is None or rule["fired"] < rule["times"]):
+                if rule["path"] in path and (rule["times"] is None or rule["fired"] < rule["times"]):
                     rule["fired"] += 1
                     return rule["kind"]
         return None
@@ -176,7 +167,7 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
             self.wfile.write(data)
 
         def end_headers(self):
-            if not getattr(self, "path", "").startswith(FORWARDED):
+            if not getattr(self, "path", "").startswith("/api/"):
                 for header in headers:
                     name, _, value = header.partition(":")
                     self.send_header(name.strip(), value.strip())
@@ -190,7 +181,7 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
             self.wfile.write(data)
 
         def route(self):
-            if mlflow and self.path.startswith(FORWARDED):
+            if mlflow and self.path.startswith("/api/"):
                 return self.proxy()
             # Only files inside dist/ are looked at: a path that leaves it (`/../etc/passwd`)
             # gets the app like any unknown path, so answers never tell what exists elsewhere.

@@ -20,11 +20,8 @@ use super::registered_model::{
     GetRegisteredModelResponse, RegisteredModel, SearchRegisteredModels,
     SearchRegisteredModelsResponse,
 };
-use super::review::{Evaluation, ReviewData};
-use super::run::{
-    history_queries, latest_metrics, run_id_filters, Run, RunData, SearchExperimentsResponse,
-    SearchRuns, SearchRunsResponse,
-};
+use super::review::ReviewData;
+use super::run::{run_id_filters, Run, SearchExperimentsResponse, SearchRuns, SearchRunsResponse};
 use super::traces::{read_page, EvaluatedRow, SearchTraces, SEARCH_TRACES};
 use super::API_PREFIX;
 
@@ -46,10 +43,6 @@ const EXPERIMENTS_PAGE: u32 = 50_000;
 pub const FIRST_SCREEN: u32 = 25;
 /// Logged models fetched at once.
 const LOGGED_MODELS_IN_FLIGHT: usize = 4;
-/// MLflow UI's own read of many runs' metric histories (under its `ajax-api`, beside `/api`).
-const HISTORY_BULK: &str = "/ajax-api/2.0/mlflow/metrics/get-history-bulk";
-/// `get-history-bulk` requests at once.
-const HISTORIES_IN_FLIGHT: usize = 4;
 
 /// Which versions [`Client::load_review`] loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,55 +450,6 @@ impl Client {
         Ok((review, complete))
     }
 
-    /// Every version of model `name` with only the metrics in `keys` (those a decision reads:
-    /// [`Policy::metric_keys`](crate::policy::Policy::metric_keys)), read with MLflow UI's
-    /// `get-history-bulk` — one request per key and 100 runs, 4 at a time — instead of
-    /// `runs/search`, which sends every run whole (tags, params, datasets): 2–3× faster for a
-    /// large model. Logged-model sources are read as by [`Client::load_review`]. The versions
-    /// carry no experiment, tags or datasets until [`Client::with_all_evidence`] reads them.
-    /// Fails (nothing decided) where the server does not offer the bulk read, or when an
-    /// answer may have been cut short.
-    pub async fn load_decisions(
-        &self,
-        name: &str,
-        keys: &[String],
-    ) -> Result<ReviewData, ApiError> {
-        let (model, versions) = futures::future::try_join(
-            self.get_registered_model(name),
-            self.all_model_versions(name),
-        )
-        .await?;
-        refuse_dangling(&model, &versions)?;
-        let run_ids = ReviewData::run_ids(&versions);
-        let histories: Vec<RunData> = futures::stream::iter(history_queries(&run_ids, keys))
-            .map(|query| async move { self.get(HISTORY_BULK, &query).await })
-            .buffer_unordered(HISTORIES_IN_FLIGHT)
-            .try_collect()
-            .await?;
-        let runs = latest_metrics(histories).ok_or_else(|| ApiError::Inconsistent {
-            detail: "a metric history answer may have been cut short".to_owned(),
-        })?;
-        let logged = self.logged_models(&versions).await?;
-        let mut decided = ReviewData::assemble(model, versions, &runs, &logged, None);
-        for version in &mut decided.versions {
-            if let (Evaluation::NotFound { reason }, Some(run)) =
-                (&mut version.evaluation, &version.version.run_id)
-            {
-                *reason = format!("run {run} has none of the policy's metrics (still reading it)");
-            }
-        }
-        Ok(decided)
-    }
-
-    /// The versions of `decided` (from [`Client::load_decisions`]) with their whole evidence,
-    /// read as [`Client::load_review`] reads it.
-    pub async fn with_all_evidence(&self, decided: &ReviewData) -> Result<ReviewData, ApiError> {
-        let experiments = self.all_experiment_ids().await?;
-        let versions = decided.versions.iter().map(|v| v.version.clone()).collect();
-        self.with_evidence(decided.model.clone(), versions, &experiments)
-            .await
-    }
-
     /// The versions of model `name` in `scope`, and whether they are all of them.
     async fn versions_in(
         &self,
@@ -546,21 +490,27 @@ impl Client {
         versions: Vec<ModelVersion>,
         experiments: &[String],
     ) -> Result<ReviewData, ApiError> {
-        refuse_dangling(&model, &versions)?;
+        let dangling = ReviewData::dangling_aliases(&model, &versions);
+        if !dangling.is_empty() {
+            return Err(ApiError::Inconsistent {
+                detail: format!(
+                    "the model's aliases name versions that the {} listed versions do not include \
+                     ({})",
+                    versions.len(),
+                    dangling.join(", ")
+                ),
+            });
+        }
         let run_ids = ReviewData::run_ids(&versions);
         let runs = self.runs_by_id(&run_ids, experiments).await?;
-        let logged = self.logged_models(&versions).await?;
+        let logged: Vec<LoggedModel> =
+            futures::stream::iter(ReviewData::logged_model_ids(&versions))
+                .map(|id| async move { self.get_logged_model(&id).await })
+                .buffer_unordered(LOGGED_MODELS_IN_FLIGHT)
+                .try_filter_map(|m| async move { Ok(m) })
+                .try_collect()
+                .await?;
         Ok(ReviewData::assemble(model, versions, &runs, &logged, None))
-    }
-
-    /// The logged models that are sources of `versions` (4 at a time).
-    async fn logged_models(&self, versions: &[ModelVersion]) -> Result<Vec<LoggedModel>, ApiError> {
-        futures::stream::iter(ReviewData::logged_model_ids(versions))
-            .map(|id| async move { self.get_logged_model(&id).await })
-            .buffer_unordered(LOGGED_MODELS_IN_FLIGHT)
-            .try_filter_map(|m| async move { Ok(m) })
-            .try_collect()
-            .await
     }
 
     /// Sets tag `key` on model `name` (needs EDIT).
@@ -755,22 +705,6 @@ impl Client {
             }),
         }
     }
-}
-
-/// Refuses `versions` of `model` when an alias names a version not among them: the listing is
-/// incomplete and must not be decided on.
-fn refuse_dangling(model: &RegisteredModel, versions: &[ModelVersion]) -> Result<(), ApiError> {
-    let dangling = ReviewData::dangling_aliases(model, versions);
-    if dangling.is_empty() {
-        return Ok(());
-    }
-    Err(ApiError::Inconsistent {
-        detail: format!(
-            "the model's aliases name versions that the {} listed versions do not include ({})",
-            versions.len(),
-            dangling.join(", ")
-        ),
-    })
 }
 
 /// Follows MLflow's page tokens: `fetch(token)` returns one page and the next token (absent or

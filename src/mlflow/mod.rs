@@ -36,9 +36,8 @@ pub use registered_model::{
 };
 pub use review::{run_ui_url, Evaluation, MetricEvidence, ReviewData, VersionReview};
 pub use run::{
-    history_queries, latest_metrics, run_id_filters, Dataset, DatasetInput, Experiment, Metric,
-    Run, RunData, RunInfo, RunInputs, SearchExperimentsResponse, SearchRuns, SearchRunsResponse,
-    HISTORY_ANSWER_CAP, RUN_IDS_PER_HISTORY, RUN_IDS_PER_SEARCH,
+    run_id_filters, Dataset, DatasetInput, Experiment, Metric, Run, RunData, RunInfo, RunInputs,
+    SearchExperimentsResponse, SearchRuns, SearchRunsResponse, RUN_IDS_PER_SEARCH,
 };
 pub use traces::{
     evaluated_row, logged_comparison, pair_scores, read_page, row_comparisons, runs_to_read,

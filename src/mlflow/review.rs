@@ -119,13 +119,11 @@ impl ReviewData {
             .into_iter()
             .map(|version| {
                 let (evaluation, metrics) = evidence(&version, &runs, &logged, dataset);
-                // Runs read for their metrics only have no experiment.
                 let experiment_id = version
                     .run_id
                     .as_deref()
                     .and_then(|id| runs.get(id))
-                    .map(|r| r.info.experiment_id.clone())
-                    .filter(|e| !e.is_empty());
+                    .map(|r| r.info.experiment_id.clone());
                 VersionReview {
                     experiment_id,
                     aliases: aliases
@@ -139,22 +137,6 @@ impl ReviewData {
             })
             .collect();
         ReviewData { model, versions }
-    }
-
-    /// Keeps the evidence of every version `earlier` has too (e.g. the first screen's whole
-    /// evidence over the policy's metrics alone).
-    pub fn keep_evidence_of(&mut self, earlier: &ReviewData) {
-        for version in &mut self.versions {
-            if let Some(seen) = earlier
-                .versions
-                .iter()
-                .find(|e| e.version.version == version.version.version)
-            {
-                version.evaluation = seen.evaluation.clone();
-                version.metrics = seen.metrics.clone();
-                version.experiment_id = seen.experiment_id.clone();
-            }
-        }
     }
 
     /// Alias → version number, as the registry has them now.

@@ -186,21 +186,6 @@ impl Policy {
         }
     }
 
-    /// Every metric key a decision under this policy reads: each rule's and each champion key
-    /// metric's, with their aliases, once each.
-    pub fn metric_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        let metrics = self.rules.iter().map(|r| &r.metric);
-        for metric in metrics.chain(&self.champion_metrics) {
-            for key in self.metric_aliases.candidates(metric) {
-                if !keys.iter().any(|k| k == key) {
-                    keys.push(key.to_owned());
-                }
-            }
-        }
-        keys
-    }
-
     /// Direction of `metric` for the champion comparison: its rule's, else higher is better.
     pub fn greater_is_better(&self, metric: &str) -> bool {
         self.rule(metric).is_none_or(|r| r.greater_is_better)

@@ -556,75 +556,40 @@ impl ReviewState {
         }
     }
 
-    /// Loads every version with `client`, the first screen staying decided meanwhile: first
-    /// every version decided from the policy's metrics alone (where MLflow offers that bulk
-    /// read), then every version's whole evidence. The candidate stays the same version.
+    /// Loads every version with `client`, the first screen staying decided meanwhile; then
+    /// shows them all (the candidate stays the same version).
     pub fn load_older(&self, client: Client) {
         let state = *self;
         let name = self.data.with_value(|d| d.model.name.clone());
-        let keys = self.in_effect.with_untracked(|e| e.policy.metric_keys());
-        self.rest.set(Some(LOADING_OTHERS.to_owned()));
+        let loading = "The newest versions and the alias holders are decided; loading the others…";
+        self.rest.set(Some(loading.to_owned()));
         leptos::task::spawn_local(async move {
-            // Where the bulk read fails (a proxy that forwards /api only, an older server),
-            // the whole read below decides every version, as it always has.
-            let decided = match client.load_decisions(&name, &keys).await {
-                Ok(mut decided) => {
-                    let Some(first) = state.data.try_get_value() else {
-                        return;
-                    };
-                    decided.keep_evidence_of(&first);
-                    let decided = Arc::new(decided);
-                    state.show(decided.clone(), Some(READING_EVIDENCE.to_owned()));
-                    Some(decided)
+            let loaded = client.load_review(&name, Scope::All).await;
+            // The screen may be gone by now (`try_`: nothing to update then).
+            let rest = match loaded {
+                Ok((all, _)) => {
+                    let chosen = state.data.try_with_value(|d| {
+                        let row = state.candidate.get_untracked();
+                        d.versions.get(row).map(|v| v.version.version.clone())
+                    });
+                    let row = chosen
+                        .flatten()
+                        .and_then(|n| all.versions.iter().position(|v| v.version.version == n));
+                    state.table.try_set_value(Arc::new(all.metric_table()));
+                    state.data.try_set_value(Arc::new(all));
+                    state.candidate.try_set(row.unwrap_or(0));
+                    None
                 }
-                Err(_) => None,
-            };
-            let all = match &decided {
-                Some(decided) => client.with_all_evidence(decided).await,
-                None => client
-                    .load_review(&name, Scope::All)
-                    .await
-                    .map(|(all, _)| all),
-            };
-            let failed = match all {
-                Ok(all) => return state.show(Arc::new(all), None),
-                Err(e) if decided.is_some() => format!(
-                    "Every version is decided, but the older versions' other metrics and datasets \
-                     did not load ({e}). Reload to try again."
-                ),
-                Err(e) => format!(
+                Err(e) => Some(format!(
                     "Older versions not loaded ({e}): only the newest and the alias holders are \
                      decided. Reload to try again."
-                ),
+                )),
             };
-            state.rest.try_set(Some(failed));
+            // Last: what reads the data is redrawn from here.
+            state.rest.try_set(rest);
         });
-    }
-
-    /// Shows `data` in place of what is shown (the candidate stays the same version), and
-    /// `rest` about what is still loading. The screen may be gone by now (`try_`).
-    fn show(&self, data: Arc<ReviewData>, rest: Option<String>) {
-        let chosen = self.data.try_with_value(|d| {
-            let row = self.candidate.get_untracked();
-            d.versions.get(row).map(|v| v.version.version.clone())
-        });
-        let row = chosen
-            .flatten()
-            .and_then(|n| data.versions.iter().position(|v| v.version.version == n));
-        self.table.try_set_value(Arc::new(data.metric_table()));
-        self.data.try_set_value(data);
-        self.candidate.try_set(row.unwrap_or(0));
-        // Last: what reads the data is redrawn from here.
-        self.rest.try_set(rest);
     }
 }
-
-/// What the table says while the older versions load.
-const LOADING_OTHERS: &str =
-    "The newest versions and the alias holders are decided; loading the others…";
-/// What the table says once every version is decided, while their other evidence loads.
-const READING_EVIDENCE: &str =
-    "Every version is decided; reading the older versions' other metrics and datasets…";
 
 /// Makes `state` the review state of every component below.
 pub fn provide_review(state: ReviewState) -> ReviewState {
