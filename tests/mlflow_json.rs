@@ -365,3 +365,68 @@ fn model_search_sends_wildcards_as_any_character_and_narrows_to_the_text() {
     );
     assert!(name_contains("café_model", "é_m"));
 }
+
+mod logged_models {
+    use podium::mlflow::{
+        logged_model_filters, GetLoggedModelResponse, SearchLoggedModels,
+        SearchLoggedModelsResponse, LOGGED_MODELS_PER_SEARCH,
+    };
+
+    use super::fixture;
+
+    #[test]
+    fn a_batch_read_gives_the_same_model_as_reading_it_alone() {
+        let batch: SearchLoggedModelsResponse =
+            serde_json::from_str(&fixture("logged_models_search.json")).unwrap();
+        let alone: GetLoggedModelResponse =
+            serde_json::from_str(&fixture("logged_model_get.json")).unwrap();
+        assert_eq!(batch.models.len(), 1);
+        assert_eq!(batch.next_page_token, None);
+        // Captured from two seeded servers: the ids differ, the seeded metrics do not.
+        let metrics = |m: &podium::mlflow::LoggedModel| {
+            let mut out: Vec<(String, f64, Option<String>)> = m
+                .data
+                .metrics
+                .iter()
+                .map(|x| (x.key.clone(), x.value, x.dataset_name.clone()))
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out
+        };
+        assert_eq!(metrics(&batch.models[0]), metrics(&alone.model));
+        assert_eq!(metrics(&alone.model).len(), 4);
+    }
+
+    #[test]
+    fn ids_are_asked_for_a_hundred_at_a_time_and_quoted() {
+        let ids: Vec<String> = (0..250).map(|i| format!("m-{i:032x}")).collect();
+        let filters = logged_model_filters(&ids);
+        assert_eq!(filters.len(), 3);
+        assert!(filters.iter().all(|f| f.starts_with("model_id IN ('m-")));
+        assert_eq!(filters[0].matches("'m-").count(), LOGGED_MODELS_PER_SEARCH);
+        assert_eq!(filters[2].matches("'m-").count(), 50);
+        assert_eq!(
+            logged_model_filters(&["m-a'b".to_owned()]),
+            ["model_id IN ('m-a''b')"]
+        );
+        assert!(logged_model_filters(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_request_is_what_mlflow_reads() {
+        let request = SearchLoggedModels {
+            experiment_ids: vec!["0".into(), "1".into()],
+            filter: "model_id IN ('m-1')".into(),
+            max_results: 100,
+            page_token: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({
+                "experiment_ids": ["0", "1"],
+                "filter": "model_id IN ('m-1')",
+                "max_results": 100
+            })
+        );
+    }
+}

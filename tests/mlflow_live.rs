@@ -173,6 +173,30 @@ async fn the_first_screen_is_the_newest_versions_and_the_alias_holders() {
 }
 
 #[wasm_bindgen_test]
+async fn logged_models_are_read_a_hundred_per_request() {
+    let client = client();
+    let data = review(&client, "health_monitor_agent").await.unwrap();
+    let real = match &data.versions[1].evaluation {
+        Evaluation::LoggedModel { model_id } => model_id.clone(),
+        other => panic!("v5 is evaluated as a logged model: {other:?}"),
+    };
+    let experiments = client.all_experiment_ids().await.unwrap();
+    // 149 ids of models that do not exist (deleted, say) around the real one.
+    let mut ids: Vec<String> = (0..149).map(|i| format!("m-{i:032x}")).collect();
+    ids.insert(120, real.clone());
+    let before = client.request_count();
+    let models = client.logged_models(&ids, &experiments).await.unwrap();
+    assert_eq!(
+        client.request_count() - before,
+        2,
+        "150 ids in two requests"
+    );
+    assert_eq!(models.len(), 1);
+    assert_eq!(models[0].info.model_id, real);
+    assert_eq!(models[0].data.metrics.len(), 4);
+}
+
+#[wasm_bindgen_test]
 async fn missing_model_is_resource_does_not_exist() {
     let err = review(&client(), "no_such_model").await.unwrap_err();
     assert_eq!(err.error_code(), Some("RESOURCE_DOES_NOT_EXIST"), "{err:?}");

@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use futures::future::{select, Either};
-use futures::{StreamExt, TryStreamExt};
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
 use send_wrapper::SendWrapper;
@@ -14,7 +13,10 @@ use serde::Serialize;
 use web_sys::AbortSignal;
 
 use super::error::ApiError;
-use super::logged_model::{GetLoggedModelResponse, LoggedModel};
+use super::logged_model::{
+    logged_model_filters, LoggedModel, SearchLoggedModels, SearchLoggedModelsResponse,
+    LOGGED_MODELS_PER_SEARCH,
+};
 use super::model_version::{GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse};
 use super::registered_model::{
     GetRegisteredModelResponse, RegisteredModel, SearchRegisteredModels,
@@ -41,8 +43,6 @@ const VERSIONS_PAGE: u32 = 5_000;
 const EXPERIMENTS_PAGE: u32 = 50_000;
 /// Versions on the review's first screen, decided before the older ones have loaded.
 pub const FIRST_SCREEN: u32 = 25;
-/// Logged models fetched at once.
-const LOGGED_MODELS_IN_FLIGHT: usize = 4;
 
 /// Which versions [`Client::load_review`] loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -400,27 +400,10 @@ impl Client {
         .await
     }
 
-    /// A logged model with its metrics; `None` if it no longer exists.
-    pub async fn get_logged_model(&self, model_id: &str) -> Result<Option<LoggedModel>, ApiError> {
-        let path = format!(
-            "logged-models/{}",
-            String::from(js_sys::encode_uri_component(model_id))
-        );
-        match self.get::<GetLoggedModelResponse>(&path, &[]).await {
-            Ok(got) => Ok(Some(got.model)),
-            Err(e)
-                if e.error_code() == Some("RESOURCE_DOES_NOT_EXIST") || e.status() == Some(404) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
     /// What is needed to review model `name`: its versions (`scope`), aliases and evaluation
     /// metrics with provenance, and whether these are all of its versions. Requests: 3 listing
-    /// calls (model, versions, experiments), one `runs/search` per 1 000 runs, one call per
-    /// logged-model source (4 at a time), and for the first screen one `model-versions/search`
+    /// calls (model, versions, experiments), one `runs/search` per 1 000 runs, one
+    /// `logged-models/search` per 100 logged-model sources, and for the first screen one `model-versions/search`
     /// per alias holder outside the newest page. Any failure fails the whole load: a decision
     /// is never made on part of the data.
     pub async fn load_review(
@@ -503,14 +486,38 @@ impl Client {
         }
         let run_ids = ReviewData::run_ids(&versions);
         let runs = self.runs_by_id(&run_ids, experiments).await?;
-        let logged: Vec<LoggedModel> =
-            futures::stream::iter(ReviewData::logged_model_ids(&versions))
-                .map(|id| async move { self.get_logged_model(&id).await })
-                .buffer_unordered(LOGGED_MODELS_IN_FLIGHT)
-                .try_filter_map(|m| async move { Ok(m) })
-                .try_collect()
-                .await?;
+        let logged = self
+            .logged_models(&ReviewData::logged_model_ids(&versions), experiments)
+            .await?;
         Ok(ReviewData::assemble(model, versions, &runs, &logged, None))
+    }
+
+    /// The logged models with these ids (one that no longer exists is left out), in batches of
+    /// at most 100 ids per `logged-models/search` call.
+    pub async fn logged_models(
+        &self,
+        model_ids: &[String],
+        experiment_ids: &[String],
+    ) -> Result<Vec<LoggedModel>, ApiError> {
+        let mut models = Vec::with_capacity(model_ids.len());
+        for filter in logged_model_filters(model_ids) {
+            let batch = all_pages(|page_token| {
+                let request = SearchLoggedModels {
+                    experiment_ids: experiment_ids.to_vec(),
+                    filter: filter.clone(),
+                    max_results: LOGGED_MODELS_PER_SEARCH as u32,
+                    page_token,
+                };
+                async move {
+                    let page: SearchLoggedModelsResponse =
+                        self.post_read("logged-models/search", &request).await?;
+                    Ok((page.models, page.next_page_token))
+                }
+            })
+            .await?;
+            models.extend(batch);
+        }
+        Ok(models)
     }
 
     /// Sets tag `key` on model `name` (needs EDIT).

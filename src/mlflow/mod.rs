@@ -25,7 +25,8 @@ pub use auth::{basic_problem, exposed_over_http, token_problem, url_problem, Aut
 pub use client::{Client, Credentials, Retry, Scope, FIRST_SCREEN};
 pub use error::{ApiError, ErrorBody};
 pub use logged_model::{
-    logged_model_id, GetLoggedModelResponse, LoggedModel, LoggedModelData, LoggedModelInfo,
+    logged_model_filters, logged_model_id, GetLoggedModelResponse, LoggedModel, LoggedModelData,
+    LoggedModelInfo, SearchLoggedModels, SearchLoggedModelsResponse, LOGGED_MODELS_PER_SEARCH,
 };
 pub use model_version::{
     versions_filter, GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse,

@@ -154,14 +154,18 @@ pub const RUN_IDS_PER_SEARCH: usize = 1_000;
 
 /// The `runs/search` filters that fetch `run_ids`, at most [`RUN_IDS_PER_SEARCH`] per filter.
 pub fn run_id_filters(run_ids: &[String]) -> Vec<String> {
-    run_ids
-        .chunks(RUN_IDS_PER_SEARCH)
+    id_filters("attributes.run_id", run_ids, RUN_IDS_PER_SEARCH)
+}
+
+/// `<field> IN ('id', …)` filters for `ids`, `per` ids each, quotes doubled.
+pub(crate) fn id_filters(field: &str, ids: &[String], per: usize) -> Vec<String> {
+    ids.chunks(per)
         .map(|chunk| {
             let quoted: Vec<String> = chunk
                 .iter()
                 .map(|id| format!("'{}'", id.replace('\'', "''")))
                 .collect();
-            format!("attributes.run_id IN ({})", quoted.join(", "))
+            format!("{field} IN ({})", quoted.join(", "))
         })
         .collect()
 }
