@@ -172,31 +172,32 @@ async fn the_first_screen_is_the_newest_versions_and_the_alias_holders() {
     assert_eq!(evidence(&small), evidence(&all));
 }
 
-/// Creates (`Some(name)`) or deletes (`None`) a logged model in experiment 0 through MLflow's
-/// REST API; returns the created model's id.
-async fn logged_model(create: Option<&str>, delete: Option<&str>) -> String {
-    use gloo_net::http::Request;
-    let base = format!("{MLFLOW}/api/2.0/mlflow/logged-models");
-    let response = match (create, delete) {
-        (Some(name), _) => Request::post(&base)
-            .header("Content-Type", "application/json")
-            .body(format!(r#"{{"experiment_id": "0", "name": "{name}"}}"#))
-            .unwrap()
-            .send()
-            .await
-            .unwrap(),
-        (_, Some(id)) => Request::delete(&format!("{base}/{id}"))
-            .send()
-            .await
-            .unwrap(),
-        _ => unreachable!(),
-    };
+const LOGGED_MODELS: &str = "api/2.0/mlflow/logged-models";
+
+/// Creates a logged model named `name` in experiment 0 through MLflow's REST API; its id.
+async fn create_logged_model(name: &str) -> String {
+    let response = gloo_net::http::Request::post(&format!("{MLFLOW}/{LOGGED_MODELS}"))
+        .header("Content-Type", "application/json")
+        .body(format!(r#"{{"experiment_id": "0", "name": "{name}"}}"#))
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
     assert!(response.ok(), "{}", response.status());
-    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let body: serde_json::Value = response.json().await.unwrap();
     body["model"]["info"]["model_id"]
         .as_str()
-        .unwrap_or_default()
+        .unwrap()
         .to_owned()
+}
+
+/// Deletes logged model `id` through MLflow's REST API.
+async fn delete_logged_model(id: &str) {
+    let response = gloo_net::http::Request::delete(&format!("{MLFLOW}/{LOGGED_MODELS}/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.ok(), "{}", response.status());
 }
 
 #[wasm_bindgen_test]
@@ -204,10 +205,10 @@ async fn logged_models_are_read_a_hundred_per_request() {
     let client = client();
     let mut ids = Vec::new();
     for i in 0..120 {
-        ids.push(logged_model(Some(&format!("podium-live-batch-{i}")), None).await);
+        ids.push(create_logged_model(&format!("podium-live-batch-{i}")).await);
     }
     // One of them deleted since: left out, as a version whose logged model is gone.
-    logged_model(None, Some(&ids[50])).await;
+    delete_logged_model(&ids[50]).await;
     let experiments = client.all_experiment_ids().await.unwrap();
     let before = client.request_count();
     let models = client.logged_models(&ids, &experiments).await.unwrap();
@@ -220,7 +221,7 @@ async fn logged_models_are_read_a_hundred_per_request() {
     expected.sort_unstable();
     assert_eq!(found, expected);
     for id in expected {
-        logged_model(None, Some(id)).await;
+        delete_logged_model(id).await;
     }
 }
 

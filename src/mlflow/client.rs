@@ -403,9 +403,9 @@ impl Client {
     /// What is needed to review model `name`: its versions (`scope`), aliases and evaluation
     /// metrics with provenance, and whether these are all of its versions. Requests: 3 listing
     /// calls (model, versions, experiments), one `runs/search` per 1 000 runs, one
-    /// `logged-models/search` per 100 logged-model sources, and for the first screen one `model-versions/search`
-    /// per alias holder outside the newest page. Any failure fails the whole load: a decision
-    /// is never made on part of the data.
+    /// `logged-models/search` per 100 logged-model sources, and for the first screen one
+    /// `model-versions/search` per alias holder outside the newest page. Any failure fails the
+    /// whole load: a decision is never made on part of the data.
     pub async fn load_review(
         &self,
         name: &str,
@@ -521,7 +521,7 @@ impl Client {
             models.extend(batch);
         }
         for id in model_ids {
-            if !models.iter().any(|m: &LoggedModel| m.info.model_id == *id) {
+            if !models.iter().any(|m| m.info.model_id == *id) {
                 models.extend(self.get_logged_model(id).await?);
             }
         }
