@@ -125,7 +125,7 @@ pub fn evaluated_row(trace: &Value, run_id: &str) -> EvaluatedRow {
 fn score(value: &Value) -> Option<f64> {
     match value {
         Value::Bool(pass) => Some(if *pass { 1.0 } else { 0.0 }),
-        Value::Number(n) => n.as_f64().filter(|v| v.is_finite()),
+        Value::Number(n) => crate::policy::number::of(n).filter(|v| v.is_finite()),
         Value::String(s) if s.eq_ignore_ascii_case("yes") => Some(1.0),
         Value::String(s) if s.eq_ignore_ascii_case("no") => Some(0.0),
         _ => None,

@@ -9,7 +9,7 @@ use serde::Serializer;
 /// Reads a number, or one of protobuf JSON's spellings of a non-finite number.
 pub(crate) fn from_json(value: &serde_json::Value) -> Option<f64> {
     match value {
-        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::Number(n) => of(n),
         serde_json::Value::String(s) => match s.as_str() {
             "NaN" => Some(f64::NAN),
             "Infinity" => Some(f64::INFINITY),
@@ -18,6 +18,29 @@ pub(crate) fn from_json(value: &serde_json::Value) -> Option<f64> {
         },
         _ => None,
     }
+}
+
+/// The `f64` nearest to a JSON number (`None` if there is none: never in practice).
+pub(crate) fn of(n: &serde_json::Number) -> Option<f64> {
+    #[cfg(target_arch = "wasm32")]
+    return exact(n.as_str());
+    #[cfg(not(target_arch = "wasm32"))]
+    n.as_f64()
+}
+
+/// The `f64` nearest to a number in JSON's syntax, correctly rounded (±∞ beyond the range):
+/// by the browser in the app, by serde_json (`float_roundtrip`) natively.
+fn exact(json: &str) -> Option<f64> {
+    #[cfg(target_arch = "wasm32")]
+    return Some(js_sys::Number::parse_float(json)).filter(|v| !v.is_nan());
+    #[cfg(not(target_arch = "wasm32"))]
+    serde_json::from_str::<f64>(json).ok().or_else(|| {
+        Some(if json.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        })
+    })
 }
 
 /// Writes finite numbers as JSON numbers and the rest as protobuf JSON strings.
@@ -145,9 +168,9 @@ pub fn parse_decimal(text: &str) -> Result<f64, NumberError> {
         json.push('e');
         json.push_str(e);
     }
-    match serde_json::from_str::<f64>(&json) {
-        Ok(v) if v.is_finite() => Ok(v),
-        // Syntax was checked above: what serde_json refuses now is out of range.
+    match exact(&json) {
+        Some(v) if v.is_finite() => Ok(v),
+        // Syntax was checked above: what is not finite now is out of range.
         _ => Err(NumberError::NotFinite),
     }
 }

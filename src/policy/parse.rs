@@ -470,7 +470,9 @@ fn read_flat(map: &Map<String, Value>, found: &mut Found) -> Policy {
     let mut thresholds = Vec::new();
     for (metric, value) in map {
         match value {
-            Value::Number(n) => thresholds.push((metric.clone(), n.as_f64().unwrap_or(f64::NAN))),
+            Value::Number(n) => {
+                thresholds.push((metric.clone(), number::of(n).unwrap_or(f64::NAN)))
+            }
             other => found.policy(
                 Field::Threshold,
                 &format!("\"{metric}\""),
@@ -632,7 +634,7 @@ fn read_rule(i: usize, item: &Value, found: &mut Found) -> Option<Rule> {
     };
     let mut number_field = |field: Field| match map.get(field.key()) {
         None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::Number(n)) => number::of(n),
         Some(other) => {
             let message = format!("expected a number, got {}", kind(other));
             found.rule(id, i, "", field, message);
