@@ -125,8 +125,8 @@ pub enum NumberError {
 /// are [`NumberError::NotFinite`]; anything else that is not such a number is
 /// [`NumberError::NotANumber`].
 ///
-/// The text is checked here and rewritten in JSON's number syntax, then converted by serde_json
-/// (correctly rounded with `float_roundtrip`): the bundle carries one float parser, not two.
+/// The text is checked here and rewritten in JSON's number syntax, then converted as JSON
+/// numbers are ([`of`]): the bundle carries no float parser of its own.
 pub fn parse_decimal(text: &str) -> Result<f64, NumberError> {
     let text = text.trim();
     let (negative, unsigned) = match text.as_bytes().first() {
