@@ -126,7 +126,7 @@ pub enum NumberError {
 /// [`NumberError::NotANumber`].
 ///
 /// The text is checked here and rewritten in JSON's number syntax, then converted as JSON
-/// numbers are ([`of`]): the bundle carries no float parser of its own.
+/// numbers are: the bundle carries no float parser of its own.
 pub fn parse_decimal(text: &str) -> Result<f64, NumberError> {
     let text = text.trim();
     let (negative, unsigned) = match text.as_bytes().first() {
