@@ -5,6 +5,7 @@ mod crash;
 mod debounce;
 mod deployment;
 mod error_panel;
+mod latest;
 mod models;
 mod review;
 mod route;
@@ -18,6 +19,7 @@ pub use crash::report_crashes;
 pub use debounce::debounced;
 pub use deployment::{default_policy_name, deployment, page_deployment, set_deployment};
 pub use error_panel::ErrorPanel;
+pub use latest::latest;
 pub use models::{ModelTable, ModelsScreen};
 pub use review::{
     provide_review, use_review, InEffect, Notice, Origin, Reload, ReviewPanel, ReviewScreen,

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{debounced, use_scoped_client, AliasChips, ErrorPanel, Link, Route};
+use super::{debounced, latest, use_scoped_client, AliasChips, ErrorPanel, Link, Route};
 use crate::mlflow::{
     name_contains, RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse,
 };
@@ -16,7 +16,7 @@ pub fn ModelsScreen() -> impl IntoView {
     let client = use_scoped_client();
     let (query, set_query) = signal(String::new());
     // Keyed on the client and the query: a new connection or search reloads the first page.
-    let first_page = LocalResource::new(move || {
+    let first_page = latest(move || {
         let client = client.get();
         let text = query.get();
         let request = SearchRegisteredModels::name_contains(&text, PAGE, None);

@@ -31,7 +31,7 @@ pub use state::{
 
 use super::debounce::debounced;
 use super::route::{replace_url, Link, Route};
-use super::{use_client, use_scoped_client, AliasChips, ErrorPanel};
+use super::{latest, use_client, use_scoped_client, AliasChips, ErrorPanel};
 use crate::mlflow::{Client, Retry, ReviewData, Scope};
 
 /// Loads model `name` and shows its review.
@@ -49,7 +49,7 @@ pub fn ReviewScreen(
     // then loads the older ones. Keyed on the client (a new connection reloads) and on
     // `reload` (after a write, or when MLflow changed under the screen). While it reloads,
     // the last review stays on screen.
-    let data = LocalResource::new({
+    let data = latest({
         let name = name.clone();
         move || {
             // Retries are shown while loading: a slow or failing server is never silent.
