@@ -12,8 +12,8 @@
 //!   Checked against MLflow's own functions (`tests/policy_stats.rs`,
 //!   `scripts/capture_stats_cases.py`).
 //! - Unpaired rows (no common rows): the difference of means, a 95 % percentile bootstrap
-//!   interval resampling each side on its own, the Mann–Whitney U test, and the rank-biserial
-//!   correlation (SciPy's defaults).
+//!   interval resampling each side on its own, the Mann–Whitney U test (its normal
+//!   approximation, SciPy's `method="asymptotic"`), and the rank-biserial correlation.
 //!
 //! "Within noise" means the interval contains zero.
 
@@ -246,14 +246,14 @@ pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
     }
     // P(X ≤ min(b, c)) for X ~ Binomial(n, 1/2), summed in logs to stay finite for large n.
     let k = b.min(c);
-    let ln_half_n = n as f64 * 0.5f64.ln();
+    let ln_half_n = n as f64 * ln(0.5);
     let mut ln_choose = 0.0; // ln C(n, 0)
     let mut tail = 0.0;
     for i in 0..=k {
         if i > 0 {
-            ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
+            ln_choose += ln((n - i + 1) as f64) - ln(i as f64);
         }
-        tail += (ln_choose + ln_half_n).exp();
+        tail += exp(ln_choose + ln_half_n);
     }
     (2.0 * tail).min(1.0)
 }
@@ -292,7 +292,35 @@ fn ranks(values: &[f64]) -> (Vec<f64>, f64) {
 
 /// Sorts floats in IEEE total order (`-0.0` before `0.0`; never NaN here).
 fn sort(values: &mut [f64]) {
-    values.sort_unstable_by(f64::total_cmp);
+    heapsort_by(values, |a, b| a.total_cmp(b).is_lt());
+}
+
+/// Sorts `values` by `less` (not stable). A heapsort: the standard library's sorts are faster,
+/// but their code for each element type costs the bundle ~1 KB more (docs/benchmarks.md), and
+/// 10 000 values sort here in about a millisecond.
+pub(crate) fn heapsort_by<T>(values: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    let sift = |v: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    };
+    let n = values.len();
+    for root in (0..n / 2).rev() {
+        sift(values, root, n);
+    }
+    for end in (1..n).rev() {
+        values.swap(0, end);
+        sift(values, 0, end);
+    }
 }
 
 /// Wilcoxon's signed-rank test, two-sided, on the non-zero differences, as MLflow 3.18 runs
@@ -345,10 +373,10 @@ fn signed_rank_exact(n: usize, t_plus: f64) -> f64 {
     (2.0 * lower.min(upper)).min(1.0)
 }
 
-/// The Mann–Whitney U test, two-sided, as SciPy's `mannwhitneyu` decides by default: the
-/// exact distribution when both sides have fewer than 8 scores and there are no ties, else the
-/// normal approximation with tie and continuity corrections. Returns the p-value and the
-/// rank-biserial correlation `2U / (n·m) − 1` (positive when `a` tends to be larger).
+/// The Mann–Whitney U test, two-sided, by the normal approximation with tie and continuity
+/// corrections (SciPy's `mannwhitneyu(method="asymptotic")`; unpaired rows come from
+/// evaluations of dozens of rows or more, where SciPy's default agrees). Returns the p-value
+/// and the rank-biserial correlation `2U / (n·m) − 1` (positive when `a` tends to be larger).
 fn mann_whitney(a: &[f64], b: &[f64]) -> (f64, f64) {
     let (n, m) = (a.len() as f64, b.len() as f64);
     let all: Vec<f64> = a.iter().chain(b).copied().collect();
@@ -356,9 +384,6 @@ fn mann_whitney(a: &[f64], b: &[f64]) -> (f64, f64) {
     let rank_sum_a: f64 = ranks[..a.len()].iter().sum();
     let u = rank_sum_a - n * (n + 1.0) / 2.0;
     let effect = 2.0 * u / (n * m) - 1.0;
-    if a.len() < 8 && b.len() < 8 && ties == 0.0 {
-        return (rank_sum_exact(a.len(), b.len(), u), effect);
-    }
     let mean = n * m / 2.0;
     let total = n + m;
     let variance = n * m / 12.0 * ((total + 1.0) - ties / (total * (total - 1.0)));
@@ -367,31 +392,6 @@ fn mann_whitney(a: &[f64], b: &[f64]) -> (f64, f64) {
     }
     let z = ((u - mean).abs() - 0.5).max(0.0) / variance.sqrt();
     ((2.0 * normal_upper(z)).min(1.0), effect)
-}
-
-/// Two-sided exact p-value of U for samples of `n` and `m` without ties: 2·P(U ≥ max(u, nm − u)).
-fn rank_sum_exact(n: usize, m: usize, u: f64) -> f64 {
-    let max = n * m;
-    // ways[j][k]: orderings of j scores of one side among k of the other with U = s, as
-    // ways[j][k][s]; built from (j − 1, k) (the largest score is from the first side, adding k)
-    // and (j, k − 1).
-    let mut ways = vec![vec![vec![0.0f64; max + 1]; m + 1]; n + 1];
-    for j in 0..=n {
-        for k in 0..=m {
-            if j == 0 || k == 0 {
-                ways[j][k][0] = 1.0;
-                continue;
-            }
-            for s in 0..=j * k {
-                let with_first = if s >= k { ways[j - 1][k][s - k] } else { 0.0 };
-                ways[j][k][s] = with_first + ways[j][k - 1][s];
-            }
-        }
-    }
-    let counts = &ways[n][m];
-    let all: f64 = counts.iter().sum();
-    let high = u.max(max as f64 - u).round() as usize;
-    (2.0 * counts[high..].iter().sum::<f64>() / all).min(1.0)
 }
 
 /// The standard normal quantile: z with P(Z ≤ z) = `p` (Acklam's rational approximation and
@@ -409,9 +409,9 @@ pub fn normal_quantile(p: f64) -> f64 {
     let horner = |c: &[f64], x: f64| c.iter().fold(0.0, |acc, &k| acc * x + k);
     let tail = |q: f64| horner(&QUANTILE_C, q) / (horner(&QUANTILE_D, q) * q + 1.0);
     let x = if p < 0.024_25 {
-        tail((-2.0 * p.ln()).sqrt())
+        tail((-2.0 * ln(p)).sqrt())
     } else if p > 1.0 - 0.024_25 {
-        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+        -tail((-2.0 * ln(1.0 - p)).sqrt())
     } else {
         let q = p - 0.5;
         let r = q * q;
@@ -424,7 +424,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         1.0 - normal_upper(x)
     };
     let e = phi - p;
-    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * exp(x * x / 2.0);
     x - u / (1.0 + x * u / 2.0)
 }
 
@@ -490,7 +490,7 @@ fn erfc(x: f64) -> f64 {
     // exp(-x²) split to keep precision: x² = xs² + (x − xs)(x + xs), xs = x rounded to 1/16.
     let xs = (x * 16.0).trunc() / 16.0;
     let del = (x - xs) * (x + xs);
-    (-xs * xs).exp() * (-del).exp() * ratio
+    exp(-xs * xs) * exp(-del) * ratio
 }
 
 /// 1/√π.
@@ -579,6 +579,23 @@ fn percentile_interval(values: &mut [f64], low: f64, high: f64) -> (f64, f64) {
         values[i] + (next - values[i]) * frac
     };
     (at(low), at(high))
+}
+
+/// eˣ. In the app, the browser's (`Math.exp`): Rust's own costs the bundle ~0.3 KB, and both
+/// are within an ulp or two.
+fn exp(x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Math::exp(x);
+    #[cfg(not(target_arch = "wasm32"))]
+    x.exp()
+}
+
+/// The natural logarithm, as [`exp`] (`Math.log` in the app).
+fn ln(x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Math::log(x);
+    #[cfg(not(target_arch = "wasm32"))]
+    x.ln()
 }
 
 /// SplitMix64: small, fast and fixed, so intervals are reproducible everywhere.
