@@ -597,7 +597,11 @@ async fn an_evaluations_rows_are_read_from_its_traces_and_pair_with_another_eval
         .iter()
         .find(|r| r.version.version == "1")
         .unwrap();
-    let mean = v1.iter().map(|r| r.scores["exact_match"]).sum::<f64>() / 40.0;
+    let mean = v1
+        .iter()
+        .map(|r| r.score("exact_match").unwrap())
+        .sum::<f64>()
+        / 40.0;
     assert!((mean - v1_version.metrics["exact_match/mean"].value).abs() < 1e-12);
     let Pairing::Paired {
         candidate,

@@ -7,7 +7,9 @@ use podium::mlflow::{
     EvaluatedRow, Evaluation, MetricEvidence, ModelVersion, Pairing, SearchTraces, VersionReview,
 };
 use podium::policy::stats::{compare_paired, Significance, Test};
-use podium::policy::{decide, decide_with_rows, MetricOutcome, Policy, RowComparisons, Rule};
+use podium::policy::{
+    decide, decide_with_rows, row_comparison, summary, MetricOutcome, Policy, RowComparisons, Rule,
+};
 use serde_json::json;
 
 /// The captured `traces/search` answer for judged_agent's version `v`, with the run's logged
@@ -78,7 +80,8 @@ fn every_row_of_an_evaluation_is_read_with_each_scorers_feedback() {
         assert_eq!(rows.len(), 40, "v{v}");
         for row in &rows {
             // The expectation ("answer") is not a score; the two scorers are.
-            let names: Vec<&str> = row.scores.keys().map(String::as_str).collect();
+            let mut names: Vec<&str> = row.scores.iter().map(|(s, _)| s.as_str()).collect();
+            names.sort_unstable();
             assert_eq!(names, ["exact_match", "token_overlap"], "v{v}");
             let inputs = row.inputs.as_deref().unwrap();
             assert!(inputs.starts_with(r#"{"question": "question "#), "{inputs}");
@@ -87,7 +90,8 @@ fn every_row_of_an_evaluation_is_read_with_each_scorers_feedback() {
         }
         // The rows' means are the aggregate metrics MLflow logged on the run.
         for scorer in ["exact_match", "token_overlap"] {
-            let mean = rows.iter().map(|r| r.scores[scorer]).sum::<f64>() / rows.len() as f64;
+            let mean =
+                rows.iter().map(|r| r.score(scorer).unwrap()).sum::<f64>() / rows.len() as f64;
             let want = logged(&metrics, &format!("{scorer}/mean"));
             assert!(
                 (mean - want).abs() < 1e-12,
@@ -235,8 +239,10 @@ fn only_valid_feedback_of_this_run_with_a_score_counts_and_repeats_are_averaged(
     let row = evaluated_row(&trace, "run1");
     // Nothing recorded to pair it by.
     assert_eq!((row.request_id, row.inputs), (None, None));
+    let mut scores = row.scores;
+    scores.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
-        row.scores.into_iter().collect::<Vec<_>>(),
+        scores,
         [
             ("chunks".to_owned(), 0.75),
             ("judge".to_owned(), 1.0),
@@ -343,7 +349,7 @@ fn each_key_metric_is_compared_on_the_rows_of_the_runs_that_logged_it() {
     };
     assert_eq!(runs, [run(&cand), run(&champ)]);
     assert_eq!(
-        compared.keys().map(String::as_str).collect::<Vec<_>>(),
+        compared.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
         ["exact_match/mean", "token_overlap/mean"]
     );
     for (metric, c) in &compared {
@@ -363,11 +369,12 @@ fn each_key_metric_is_compared_on_the_rows_of_the_runs_that_logged_it() {
 
 #[test]
 fn the_noise_aware_rule_keeps_the_champion_for_a_gain_within_noise_and_not_for_a_clear_one() {
-    let policy = scorers_policy();
+    let mut policy = scorers_policy();
+    policy.noise_aware_champion = true;
     // v2: higher means on both key metrics, so the seed's rule crowns it; its per-row gain is
     // within noise on both, so the noise-aware rule counts two ties and the champion stays.
     let (_, compared, cand, champ) = against_v1(2);
-    for c in compared.values() {
+    for (_, c) in &compared {
         assert_eq!(c.significance(true), Significance::WithinNoise);
     }
     let seed = decide(&policy, &cand.metric_set(), Some(&champ.metric_set()));
@@ -376,7 +383,7 @@ fn the_noise_aware_rule_keeps_the_champion_for_a_gain_within_noise_and_not_for_a
         &policy,
         &cand.metric_set(),
         Some(&champ.metric_set()),
-        &compared,
+        Some(&compared),
     );
     let tally = aware.champion_comparison.as_ref().unwrap().tally;
     assert_eq!(
@@ -387,22 +394,51 @@ fn the_noise_aware_rule_keeps_the_champion_for_a_gain_within_noise_and_not_for_a
     assert!(aware.warnings.is_empty(), "{:?}", aware.warnings);
     // v3: a clear win on both.
     let (_, compared, cand, champ) = against_v1(3);
-    for c in compared.values() {
+    for (_, c) in &compared {
         assert_eq!(c.significance(true), Significance::Win);
     }
     let aware = decide_with_rows(
         &policy,
         &cand.metric_set(),
         Some(&champ.metric_set()),
-        &compared,
+        Some(&compared),
     );
     assert_eq!(aware.champion_comparison.unwrap().tally.candidate_wins, 2);
     assert!(aware.promote_champion);
 }
 
 #[test]
+fn the_rows_count_only_under_the_opt_in_rule_and_the_champion_waits_for_them() {
+    let mut policy = scorers_policy();
+    let (_, compared, cand, champ) = against_v1(2);
+    let (cand, champ) = (cand.metric_set(), champ.metric_set());
+    // Off (the seed's dict): the rows change nothing.
+    let seed = decide(&policy, &cand, Some(&champ));
+    assert_eq!(
+        decide_with_rows(&policy, &cand, Some(&champ), Some(&compared)),
+        seed
+    );
+    assert_eq!(decide_with_rows(&policy, &cand, Some(&champ), None), seed);
+    // On, before the rows are read: production as the seed decides, the champion stays and
+    // the plan says why.
+    policy.noise_aware_champion = true;
+    let waiting = decide_with_rows(&policy, &cand, Some(&champ), None);
+    assert!(waiting.promote_production && !waiting.promote_champion);
+    assert!(waiting.champion_comparison.as_ref().unwrap().rows_pending);
+    let holders = [("champion", "1"), ("production", "1")]
+        .map(|(a, v)| (a.to_owned(), v.to_owned()))
+        .into();
+    assert_eq!(
+        summary(&policy, &waiting, "2", &holders),
+        "production: v1 → v2 · champion stays v1: the noise-aware rule waits for the per-row \
+         comparison"
+    );
+}
+
+#[test]
 fn a_key_metric_without_rows_falls_back_to_its_means_and_says_so() {
     let mut policy = scorers_policy();
+    policy.noise_aware_champion = true;
     policy.champion_metrics.push("latency_ms".to_owned());
     policy.rules.push(Rule {
         greater_is_better: false,
@@ -417,7 +453,7 @@ fn a_key_metric_without_rows_falls_back_to_its_means_and_says_so() {
         &policy,
         &cand.metric_set(),
         Some(&champ.metric_set()),
-        &compared,
+        Some(&compared),
     );
     let cmp = aware.champion_comparison.unwrap();
     // Two ties within noise, and a win by the means of the metric with no rows: 1 to 0.
@@ -457,7 +493,7 @@ fn podiums_comparison_agrees_with_mlflows_compare_evaluations_on_the_same_runs()
             champ.version.run_id.clone().unwrap()
         );
         for (scorer, theirs) in mlflow["scorers"].as_object().unwrap() {
-            let ours = &compared[&format!("{scorer}/mean")];
+            let ours = row_comparison(&compared, &format!("{scorer}/mean")).unwrap();
             let at = format!("{pair} {scorer}");
             let num = |k: &str| theirs[k].as_f64().unwrap();
             assert_eq!(ours.n as u64, theirs["n_paired"].as_u64().unwrap(), "{at}");

@@ -318,3 +318,38 @@ fn metrics_that_match_nothing_are_found_with_their_look_alike() {
         "relevance/mean is found through its alias"
     );
 }
+
+#[test]
+fn the_noise_aware_champion_rule_is_opt_in_and_round_trips() {
+    // Off by default: the seed's dict decides as the seed does, and nothing more is written.
+    let seed = Policy::default();
+    assert!(!seed.noise_aware_champion);
+    assert!(!seed.to_json().contains("noise_aware"));
+    // On: written and read back by the one serializer the share link and the saved tag use,
+    // named among the differences, and not expressible as the seed's flat dict.
+    let on = Policy {
+        noise_aware_champion: true,
+        ..Policy::default()
+    };
+    let json = on.to_json();
+    assert!(json.contains(r#""noise_aware_champion":true"#), "{json}");
+    assert_eq!(Policy::from_json(&json).unwrap(), on);
+    assert!(on.to_flat_thresholds().is_none());
+    assert_eq!(
+        on.differences(&seed),
+        ["champion rule: means (the seed's) → noise-aware"]
+    );
+    // The editor's draft carries it both ways.
+    let mut draft = podium::policy::PolicyDraft::from_policy(&on);
+    assert!(draft.noise_aware_champion());
+    draft.set_noise_aware_champion(false);
+    assert_eq!(draft.to_policy().unwrap(), seed);
+    // Anything but true or false is refused at its field.
+    let err = Policy::from_json(r#"{"rules": [], "noise_aware_champion": "yes"}"#).unwrap_err();
+    let problems = err.messages();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("noise_aware_champion") && problems[0].contains("true or false"),
+        "{problems:?}"
+    );
+}

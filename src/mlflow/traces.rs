@@ -10,8 +10,6 @@
 //! Podium compares the inputs as recorded on the trace, which the same code writes the same
 //! way.) `policy::stats` then says whether a gain is more than noise.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
 use super::review::VersionReview;
@@ -80,9 +78,16 @@ pub struct EvaluatedRow {
     pub request_id: Option<String>,
     /// The row's inputs as MLflow recorded them.
     pub inputs: Option<String>,
-    /// Scorer name → score: pass/fail as 1 or 0, numbers as they are; several feedbacks of
-    /// one name averaged.
-    pub scores: BTreeMap<String, f64>,
+    /// (scorer name, score): pass/fail as 1 or 0, numbers as they are; several feedbacks of
+    /// one name averaged. A few per row, so a list (a map type of its own costs the bundle).
+    pub scores: Vec<(String, f64)>,
+}
+
+impl EvaluatedRow {
+    /// `scorer`'s score on this row.
+    pub fn score(&self, scorer: &str) -> Option<f64> {
+        self.scores.iter().find(|(s, _)| s == scorer).map(|s| s.1)
+    }
 }
 
 /// A trace (MLflow's `TraceInfo`) as a row of evaluation run `run_id`: the valid, error-free
@@ -110,10 +115,10 @@ pub fn evaluated_row(trace: &Value, run_id: &str) -> EvaluatedRow {
         }
     }
     let text = |v: &Value| v.as_str().map(str::to_owned);
-    let mut scores = BTreeMap::new();
-    for (name, sum, n) in sums {
-        scores.insert(name.to_owned(), sum / f64::from(n));
-    }
+    let scores = sums
+        .into_iter()
+        .map(|(name, sum, n)| (name.to_owned(), sum / f64::from(n)))
+        .collect();
     EvaluatedRow {
         request_id: text(&trace["tags"]["mlflow.eval.requestId"]),
         inputs: text(&trace["trace_metadata"]["mlflow.traceInputs"]),
@@ -156,17 +161,10 @@ pub fn pair_scores(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow], scorer
     let (pairs, duplicates) = pair_rows(candidate, baseline);
     let (cand, base): (Vec<f64>, Vec<f64>) = pairs
         .iter()
-        .filter_map(|&(c, b)| {
-            Some((
-                *candidate[c].scores.get(scorer)?,
-                *baseline[b].scores.get(scorer)?,
-            ))
-        })
+        .filter_map(|&(c, b)| Some((candidate[c].score(scorer)?, baseline[b].score(scorer)?)))
         .unzip();
     let all = |rows: &[EvaluatedRow]| -> Vec<f64> {
-        rows.iter()
-            .filter_map(|r| r.scores.get(scorer).copied())
-            .collect()
+        rows.iter().filter_map(|r| r.score(scorer)).collect()
     };
     if cand.is_empty() {
         return Pairing::Unpaired {
@@ -198,20 +196,19 @@ fn pair_rows(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow]) -> (Vec<(usi
     let keys: [fn(&EvaluatedRow) -> Option<&str>; 2] =
         [|r| r.request_id.as_deref(), |r| r.inputs.as_deref()];
     for key in keys {
-        let cand_by = unique(candidate, &paired[0], key);
-        let base_by = unique(baseline, &paired[1], key);
-        duplicates |= cand_by
-            .values()
-            .chain(base_by.values())
-            .any(Option::is_none);
+        let cand_by = keyed(candidate, &paired[0], key);
+        let base_by = keyed(baseline, &paired[1], key);
+        duplicates |= [&cand_by, &base_by]
+            .iter()
+            .any(|by| by.windows(2).any(|w| w[0].0 == w[1].0));
         for (c, row) in candidate.iter().enumerate() {
             let Some(k) = key(row) else {
                 continue;
             };
             // `cand_by` holds unpaired rows only, so `c` is one of them.
-            if let (Some(Some(only)), Some(Some(b))) = (cand_by.get(k), base_by.get(k)) {
-                if *only == c {
-                    pairs.push((c, *b));
+            if let (Some(only), Some(b)) = (the_one(&cand_by, k), the_one(&base_by, k)) {
+                if only == c {
+                    pairs.push((c, b));
                 }
             }
         }
@@ -222,19 +219,27 @@ fn pair_rows(candidate: &[EvaluatedRow], baseline: &[EvaluatedRow]) -> (Vec<(usi
     (pairs, duplicates)
 }
 
-/// Key → the one row not yet paired that has it (`None` when several do).
-fn unique<'a>(
+/// `(key, row)` of the rows not yet paired that have a key, sorted by key.
+fn keyed<'a>(
     rows: &'a [EvaluatedRow],
     paired: &[bool],
     key: fn(&EvaluatedRow) -> Option<&str>,
-) -> BTreeMap<&'a str, Option<usize>> {
-    let mut by: BTreeMap<&str, Option<usize>> = BTreeMap::new();
-    for (i, row) in rows.iter().enumerate().filter(|(i, _)| !paired[*i]) {
-        if let Some(k) = key(row) {
-            by.entry(k).and_modify(|e| *e = None).or_insert(Some(i));
-        }
-    }
+) -> Vec<(&'a str, usize)> {
+    let mut by: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !paired[*i])
+        .filter_map(|(i, row)| Some((key(row)?, i)))
+        .collect();
+    stats::heapsort_by(&mut by, |a, b| a.0 < b.0);
     by
+}
+
+/// The one row with key `k` in `by` ([`keyed`]); `None` when none or several have it.
+fn the_one(by: &[(&str, usize)], k: &str) -> Option<usize> {
+    let start = by.partition_point(|(x, _)| *x < k);
+    let end = by.partition_point(|(x, _)| *x <= k);
+    (end == start + 1).then(|| by[start].1)
 }
 
 /// The evaluation runs whose rows the champion comparison over the key metrics `metrics` needs:
@@ -303,7 +308,7 @@ pub fn row_comparisons(
             } => stats::compare_unpaired(&candidate, &baseline),
         };
         if let Some(c) = compared {
-            out.insert(metric.clone(), c);
+            out.push((metric.clone(), c));
         }
     }
     out

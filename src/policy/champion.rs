@@ -1,15 +1,19 @@
 //! The seed's `compare_models`: majority of strict wins over the key metrics.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::number;
 use super::stats::{RowComparison, Significance};
 
-/// Per-row comparisons of the candidate's and the champion's evaluations, by key metric (as
-/// the policy names it). A key metric without per-row data is not in it.
-pub type RowComparisons = BTreeMap<String, RowComparison>;
+/// Per-row comparisons of the candidate's and the champion's evaluations, `(key metric as the
+/// policy names it, comparison)` in the policy's order. A key metric without per-row data is
+/// not in it.
+pub type RowComparisons = Vec<(String, RowComparison)>;
+
+/// Key metric `metric`'s per-row comparison in `rows`.
+pub fn row_comparison<'a>(rows: &'a RowComparisons, metric: &str) -> Option<&'a RowComparison> {
+    rows.iter().find(|(m, _)| m == metric).map(|(_, c)| c)
+}
 
 /// How one key metric compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -116,4 +120,8 @@ pub struct ChampionComparison {
     pub tally: Tally,
     /// Whether the candidate beats the champion (`candidate_wins > champion_wins`).
     pub candidate_better: bool,
+    /// The noise-aware rule waits for the per-row comparisons (the counts are the means'):
+    /// the champion stays meanwhile.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rows_pending: bool,
 }

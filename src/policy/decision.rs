@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::champion::{
-    compare, compare_rows, ChampionComparison, MetricComparison, MetricOutcome, RowComparisons,
-    Tally,
+    compare, compare_rows, row_comparison, ChampionComparison, MetricComparison, MetricOutcome,
+    RowComparisons, Tally,
 };
 use super::check::{evaluate_rule, Check, Verdict};
 use super::metrics::MetricSet;
@@ -95,6 +95,7 @@ pub fn decide(policy: &Policy, candidate: &MetricSet, champion: Option<&MetricSe
             metrics,
             tally,
             candidate_better: tally.candidate_better(),
+            rows_pending: false,
         }
     });
     let beats_champion = champion_comparison
@@ -111,36 +112,48 @@ pub fn decide(policy: &Policy, candidate: &MetricSet, champion: Option<&MetricSe
     }
 }
 
-/// [`decide`] under the noise-aware champion rule, given the per-row comparisons of the
-/// candidate's and the champion's evaluations (read before deciding: a caller decides nothing
-/// by this rule while they load). A key metric counts as a win or a loss only when the 95 %
-/// interval of its per-row difference excludes zero, so a gain within noise is a tie and the
-/// champion stays; a key metric without per-row data is compared by its means, with a warning.
+/// [`decide`], with the noise-aware champion rule when the policy asks for it
+/// (`noise_aware_champion`): given the per-row comparisons of the candidate's and the
+/// champion's evaluations, a key metric counts as a win or a loss only when the 95 % interval
+/// of its per-row difference excludes zero, so a gain within noise is a tie and the champion
+/// stays; a key metric without per-row data is compared by its means, with a warning. While
+/// the comparisons are not there (`None`: loading, or unreadable) the rule cannot count, so the
+/// champion stays and the comparison says it waits for them (`rows_pending`).
 pub fn decide_with_rows(
     policy: &Policy,
     candidate: &MetricSet,
     champion: Option<&MetricSet>,
-    rows: &RowComparisons,
+    rows: Option<&RowComparisons>,
 ) -> Decision {
     let mut decision = decide(policy, candidate, champion);
-    if let Some(comparison) = &mut decision.champion_comparison {
-        let mut tally = Tally::default();
-        for m in &mut comparison.metrics {
-            if m.outcome != MetricOutcome::Skipped {
-                match rows.get(&m.metric) {
-                    Some(r) => m.outcome = compare_rows(r, m.greater_is_better),
-                    None => decision.warnings.push(format!(
-                        "No per-row data for {}: compared by its means (the seed's rule)",
-                        m.metric
-                    )),
-                }
+    let Some(comparison) = decision
+        .champion_comparison
+        .as_mut()
+        .filter(|_| policy.noise_aware_champion)
+    else {
+        return decision;
+    };
+    let Some(rows) = rows else {
+        comparison.rows_pending = true;
+        decision.promote_champion = false;
+        return decision;
+    };
+    let mut tally = Tally::default();
+    for m in &mut comparison.metrics {
+        if m.outcome != MetricOutcome::Skipped {
+            match row_comparison(rows, &m.metric) {
+                Some(r) => m.outcome = compare_rows(r, m.greater_is_better),
+                None => decision.warnings.push(format!(
+                    "No per-row data for {}: compared by its means (the seed's rule)",
+                    m.metric
+                )),
             }
-            tally.add(m.outcome);
         }
-        comparison.tally = tally;
-        comparison.candidate_better = tally.candidate_better();
-        decision.promote_champion = decision.passes && comparison.candidate_better;
+        tally.add(m.outcome);
     }
+    comparison.tally = tally;
+    comparison.candidate_better = tally.candidate_better();
+    decision.promote_champion = decision.passes && comparison.candidate_better;
     decision
 }
 

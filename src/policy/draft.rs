@@ -182,6 +182,16 @@ impl PolicyDraft {
         self.base.missing_metric = mode;
     }
 
+    /// Whether the champion rule is the noise-aware one.
+    pub fn noise_aware_champion(&self) -> bool {
+        self.base.noise_aware_champion
+    }
+
+    /// Turns the noise-aware champion rule on or off.
+    pub fn set_noise_aware_champion(&mut self, on: bool) {
+        self.base.noise_aware_champion = on;
+    }
+
     /// The champion comparison's key metrics, in order.
     pub fn champion_metrics(&self) -> &[String] {
         &self.base.champion_metrics

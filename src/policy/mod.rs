@@ -33,7 +33,9 @@ pub use audit::{
     fnv1a_hex, history, used_metrics, AuditRecord, HistoryEntry, MoveKind, PolicySource,
     PolicyUsed, RecordTooLarge, AUDIT_TAG_PREFIX, RECORD_FORMAT, RECORD_LIMIT,
 };
-pub use champion::{ChampionComparison, MetricComparison, MetricOutcome, RowComparisons, Tally};
+pub use champion::{
+    row_comparison, ChampionComparison, MetricComparison, MetricOutcome, RowComparisons, Tally,
+};
 pub use check::{Check, CheckKind, Verdict};
 pub use decision::{decide, decide_with_rows, Decision};
 pub use draft::{NumberField, PolicyDraft, RuleDraft};

@@ -61,6 +61,8 @@ pub enum Field {
     Aliases,
     /// `protected_aliases`.
     ProtectedAliases,
+    /// `noise_aware_champion`.
+    NoiseAwareChampion,
 }
 
 impl Field {
@@ -88,6 +90,7 @@ impl Field {
             Field::ChampionMetrics => "champion_metrics",
             Field::Aliases => "aliases",
             Field::ProtectedAliases => "protected_aliases",
+            Field::NoiseAwareChampion => "noise_aware_champion",
         }
     }
 }
@@ -195,7 +198,7 @@ fn rule_location(index: usize, metric: &str, field: Field) -> String {
 }
 
 /// The keys of the policy document; a top-level object with any of them is a document.
-const DOCUMENT_KEYS: [&str; 7] = [
+const DOCUMENT_KEYS: [&str; 8] = [
     "version",
     "rules",
     "metric_aliases",
@@ -203,6 +206,7 @@ const DOCUMENT_KEYS: [&str; 7] = [
     "champion_metrics",
     "aliases",
     "protected_aliases",
+    "noise_aware_champion",
 ];
 const RULE_KEYS: [&str; 5] = [
     "metric",
@@ -595,6 +599,15 @@ fn read_document(map: &Map<String, Value>, found: &mut Found) -> Policy {
             }
         },
     };
+    let noise_aware_champion = match map.get("noise_aware_champion") {
+        None => false,
+        Some(Value::Bool(on)) => *on,
+        Some(other) => {
+            let message = format!("expected true or false, got {}", kind(other));
+            found.policy(Field::NoiseAwareChampion, "noise_aware_champion", message);
+            false
+        }
+    };
     Policy {
         version,
         rules,
@@ -603,6 +616,7 @@ fn read_document(map: &Map<String, Value>, found: &mut Found) -> Policy {
         champion_metrics,
         aliases,
         protected_aliases,
+        noise_aware_champion,
     }
 }
 

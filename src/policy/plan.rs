@@ -310,6 +310,9 @@ pub fn summary(
         ),
     };
     let wins = decision.champion_comparison.as_ref().map(|c| {
+        if c.rows_pending {
+            return "the noise-aware rule waits for the per-row comparison".to_owned();
+        }
         format!(
             "v{candidate} wins {} of {} key metrics",
             c.tally.candidate_wins,

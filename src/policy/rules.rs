@@ -140,6 +140,11 @@ pub struct Policy {
     /// policy's production and champion aliases.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protected_aliases: Option<Vec<String>>,
+    /// The noise-aware champion rule (opt-in; off, the seed's rule): a key metric counts as a
+    /// win or a loss only when the 95 % interval of its per-row difference excludes zero, so a
+    /// gain within noise is a tie and the champion stays.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub noise_aware_champion: bool,
 }
 
 impl Default for Policy {
@@ -170,6 +175,7 @@ impl Policy {
             champion_metrics: default_champion_metrics(),
             aliases: AliasNames::default(),
             protected_aliases: None,
+            noise_aware_champion: false,
         }
     }
 
@@ -215,7 +221,8 @@ impl Policy {
             && self.metric_aliases == MetricAliases::default()
             && self.champion_metrics == default_champion_metrics()
             && self.aliases == AliasNames::default()
-            && self.protected_aliases.is_none();
+            && self.protected_aliases.is_none()
+            && !self.noise_aware_champion;
         if !seed_like {
             return None;
         }
@@ -287,6 +294,20 @@ impl Policy {
                 "{}: rule added (threshold {})",
                 new.metric,
                 opt(new.threshold)
+            ));
+        }
+        if self.noise_aware_champion != saved.noise_aware_champion {
+            let rule = |on| {
+                if on {
+                    "noise-aware"
+                } else {
+                    "means (the seed's)"
+                }
+            };
+            out.push(format!(
+                "champion rule: {} → {}",
+                rule(saved.noise_aware_champion),
+                rule(self.noise_aware_champion)
             ));
         }
         if self.missing_metric != saved.missing_metric {
