@@ -710,3 +710,43 @@ pub async fn confirm_and_apply(client: &Client, model: &str) {
     .await;
     apply.click().await.unwrap();
 }
+
+/// The review of `model` (with a what-if `policy`, if any), once its plan is on screen.
+pub async fn open_review(browser: &Client, app: &App, model: &str, policy: Option<&str>) {
+    let mut url = format!("{}/models/{model}", app.url);
+    if let Some(policy) = policy {
+        url.push_str("?policy=");
+        url.push_str(&urlencoding(policy));
+    }
+    browser.goto(&url).await.unwrap();
+    until("the plan", || text_of(browser, "//p[@data-testid='plan']")).await;
+}
+
+pub fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Picks version `version` as the candidate and waits for its decision.
+pub async fn choose(browser: &Client, version: &str) {
+    find(
+        browser,
+        &format!("//input[@aria-label='Candidate v{version}']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    until("the decision for the chosen version", || async {
+        text_of(browser, "//h2[@id='decision-heading']")
+            .await
+            .filter(|t| t.ends_with(&format!("v{version}")))
+    })
+    .await;
+}

@@ -7,6 +7,7 @@ mod harness;
 mod hostile;
 mod hosting;
 mod layout;
+mod noise;
 mod postgres;
 mod promote;
 mod scale;

@@ -7,8 +7,9 @@ use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use crate::harness::{
-    aliases_of, audit_records, click_button, confirm_and_apply, find, mlflow_call, screenshot,
-    set_alias_form, sign_in, text_of, until, until_text, with_browser, App, Mlflow, ADMIN,
+    aliases_of, audit_records, choose, click_button, confirm_and_apply, find, mlflow_call,
+    open_review, screenshot, set_alias_form, sign_in, text_of, until, until_text, with_browser,
+    App, Mlflow, ADMIN,
 };
 
 const HEALTH: &str = "health_monitor_agent";
@@ -20,45 +21,6 @@ fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .iter()
         .map(|(a, v)| (a.to_string(), v.to_string()))
         .collect()
-}
-
-/// The review of `model` (with a what-if `policy`, if any), once its plan is on screen.
-async fn open_review(browser: &Client, app: &App, model: &str, policy: Option<&str>) {
-    let mut url = format!("{}/models/{model}", app.url);
-    if let Some(policy) = policy {
-        url.push_str("?policy=");
-        url.push_str(&urlencoding(policy));
-    }
-    browser.goto(&url).await.unwrap();
-    until("the plan", || text_of(browser, PLAN)).await;
-}
-
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-async fn choose(browser: &Client, version: &str) {
-    find(
-        browser,
-        &format!("//input[@aria-label='Candidate v{version}']"),
-    )
-    .await
-    .click()
-    .await
-    .unwrap();
-    until("the decision for the chosen version", || async {
-        text_of(browser, "//h2[@id='decision-heading']")
-            .await
-            .filter(|t| t.ends_with(&format!("v{version}")))
-    })
-    .await;
 }
 
 /// Why Apply is not offered (the text it points to), asserting it is disabled.

@@ -7,8 +7,10 @@ use leptos::prelude::*;
 
 use super::state::use_review;
 use super::table::signed;
+use crate::mlflow::logged_comparison;
+use crate::policy::stats::{RowComparison, Significance, Test};
 use crate::policy::{
-    number, summary, ChampionComparison, Check, CheckKind, MetricOutcome, Verdict,
+    number, row_comparison, summary, ChampionComparison, Check, CheckKind, MetricOutcome, Verdict,
 };
 use crate::ui::verdict::look;
 
@@ -131,16 +133,46 @@ fn ComparisonTable(
     #[prop(into)]
     comparison: Signal<Option<ChampionComparison>>,
 ) -> impl IntoView {
+    let state = use_review();
     move || {
         let Some(cmp) = comparison.get() else {
             return view! { <p>"No current champion: a passing candidate becomes the first."</p> }
                 .into_any();
         };
         let show = |v: Option<f64>| v.map(number::display).unwrap_or_else(|| "—".to_owned());
+        let per_row = state.rows();
+        let status = state.rows_status();
+        let data = state.data();
+        let versions = state.champion_row().get().and_then(|h| {
+            Some((
+                data.versions.get(state.candidate().get())?,
+                &data.versions[h],
+            ))
+        });
+        let aliases = state.in_effect().with(|e| e.policy.metric_aliases.clone());
         let rows = cmp
             .metrics
             .iter()
             .map(|m| {
+                let differs = match (&per_row, &status) {
+                    (Some(c), _) => match row_comparison(c, &m.metric) {
+                        Some(r) => row_difference(r, m.greater_is_better),
+                        None => "no per-row data".to_owned(),
+                    },
+                    (None, Some((_, true))) => "not read".to_owned(),
+                    (None, _) => "loading…".to_owned(),
+                };
+                let logged = versions
+                    .and_then(|(c, h)| logged_comparison(&aliases, c, h, &m.metric))
+                    .map(|(diff, (lo, hi), p)| {
+                        format!(
+                            " MLflow: {} [{}, {}], p = {}",
+                            signed(diff),
+                            number::display(lo),
+                            number::display(hi),
+                            number::display(p)
+                        )
+                    });
                 let outcome = match m.outcome {
                     MetricOutcome::CandidateWins => "candidate wins",
                     MetricOutcome::ChampionWins => "champion wins",
@@ -152,13 +184,16 @@ fn ComparisonTable(
                         <th scope="row">{m.metric.clone()}</th>
                         <td>{show(m.candidate)}</td>
                         <td>{show(m.champion)}</td>
+                        <td>{differs}{logged}</td>
                         <td>{outcome}</td>
                     </tr>
                 }
             })
             .collect_view();
         let (wins, losses) = (cmp.tally.candidate_wins, cmp.tally.champion_wins);
-        let majority = if cmp.candidate_better {
+        let majority = if cmp.rows_pending {
+            "The noise-aware rule counts once the per-row comparison is read.".to_owned()
+        } else if cmp.candidate_better {
             format!("Candidate wins the majority ({wins} to {losses}).")
         } else {
             format!("Champion keeps it ({wins} to {losses}; a tie keeps the champion).")
@@ -171,6 +206,7 @@ fn ComparisonTable(
                         <th scope="col">"Key metric"</th>
                         <th scope="col">"Candidate"</th>
                         <th scope="col">"Champion"</th>
+                        <th scope="col">"Per-row difference (95 % interval)"</th>
                         <th scope="col">"Result"</th>
                     </tr>
                 </thead>
@@ -178,7 +214,44 @@ fn ComparisonTable(
             </table>
             </div>
             <p>{majority}</p>
+            {status.map(|(text, failed)| {
+                view! {
+                    <p role="status">
+                        {text}
+                        {failed.then(|| view! {
+                            " "
+                            <button on:click=move |_| state.retry_rows()>"Read again"</button>
+                        })}
+                    </p>
+                }
+            })}
         }
         .into_any()
     }
+}
+
+/// "+0.05 [-0.025, 0.15]: within noise (40 pairs, McNemar p = 0.625)".
+fn row_difference(r: &RowComparison, greater_is_better: bool) -> String {
+    let word = match r.significance(greater_is_better) {
+        Significance::Win => "win",
+        Significance::Loss => "loss",
+        Significance::WithinNoise => "within noise",
+    };
+    let test = match r.test {
+        Test::McNemar => "McNemar",
+        Test::Wilcoxon => "Wilcoxon",
+        Test::MannWhitney => "Mann–Whitney",
+    };
+    let rows = if r.paired {
+        format!("{} pairs", r.n)
+    } else {
+        format!("unpaired: {} and {} rows", r.n, r.n_baseline)
+    };
+    format!(
+        "{} [{}, {}]: {word} ({rows}, {test} p = {})",
+        signed(r.difference),
+        number::display(r.interval.0),
+        number::display(r.interval.1),
+        number::display(r.p_value)
+    )
 }

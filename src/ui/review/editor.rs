@@ -237,6 +237,15 @@ fn KeyMetrics() -> impl IntoView {
         <fieldset class="key-metrics">
             <legend>"Champion key metrics (majority of wins)"</legend>
             {move || choices.get().into_iter().enumerate().map(choice).collect_view()}
+            <label for="noise-aware" class="checkbox">
+                <input
+                    type="checkbox"
+                    id="noise-aware"
+                    prop:checked=move || state.draft().with(|d| d.noise_aware_champion())
+                    on:change=move |ev| state.set_noise_aware_champion(event_target_checked(&ev))
+                />
+                "Count a win or a loss only beyond noise (95 % interval of the per-row difference)"
+            </label>
         </fieldset>
     }
 }

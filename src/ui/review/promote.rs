@@ -120,6 +120,9 @@ pub fn promotion(state: &ReviewState) -> Result<Pending, String> {
             "An edit is invalid: fix it, or reset to the saved policy, before applying.".into(),
         );
     }
+    if let Some(why) = state.rows_block() {
+        return Err(why);
+    }
     let data = state.data();
     let row = state.candidate().get();
     let version = data

@@ -4,15 +4,20 @@
 //! Children read what they need through the accessors (read-only memos and signals) and change
 //! things only through the named methods below; every writer addresses a rule by its `RuleId`.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::promote::Pending;
-use crate::mlflow::{ApplyReport, Client, ReviewData, Scope, POLICY_TAG};
+use crate::mlflow::{
+    row_comparisons, runs_to_read, ApplyReport, Client, EvaluatedRow, ReviewData, Scope,
+    VersionReview, POLICY_TAG,
+};
 use crate::policy::{
-    decide, preview, Decision, MetricTable, MissingMetric, NumberField, Policy, PolicyDraft,
-    Preview, Problem, RuleId,
+    decide, decide_with_rows, preview, Decision, MetricAliases, MetricTable, MissingMetric,
+    NumberField, Policy, PolicyDraft, Preview, Problem, RowComparisons, RuleId,
 };
 use crate::ui::deployment;
 use crate::ui::route::Route;
@@ -37,6 +42,82 @@ impl InEffect {
     /// The position of row `id`'s rule in the policy.
     pub fn index_of(&self, id: RuleId) -> Option<usize> {
         self.rule_ids.iter().position(|r| *r == id)
+    }
+}
+
+/// What a per-row comparison is of: the candidate and the champion (version numbers), the key
+/// metrics and their aliases, and which attempt (a retry reads again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsKey {
+    candidate: String,
+    champion: String,
+    metrics: Vec<String>,
+    aliases: MetricAliases,
+    attempt: u32,
+}
+
+impl RowsKey {
+    /// The key for the candidate at row `candidate` against the champion at row `champion`;
+    /// `None` without a champion (or when the candidate is the champion).
+    fn of(
+        data: &ReviewData,
+        candidate: usize,
+        champion: Option<usize>,
+        policy: &Policy,
+        attempt: u32,
+    ) -> Option<RowsKey> {
+        let number = |row: usize| Some(data.versions.get(row)?.version.version.clone());
+        let (candidate, champion) = (number(candidate)?, number(champion?)?);
+        (candidate != champion).then(|| RowsKey {
+            candidate,
+            champion,
+            metrics: policy.champion_metrics.clone(),
+            aliases: policy.metric_aliases.clone(),
+            attempt,
+        })
+    }
+
+    /// The comparison the screen shows now (read tracked): `None` without a champion.
+    fn now(
+        data: StoredValue<Arc<ReviewData>>,
+        in_effect: Memo<InEffect>,
+        candidate: RwSignal<usize>,
+        champion: Memo<Option<usize>>,
+        attempt: RwSignal<u32>,
+    ) -> Option<RowsKey> {
+        data.with_value(|d| {
+            in_effect
+                .with(|e| RowsKey::of(d, candidate.get(), champion.get(), &e.policy, attempt.get()))
+        })
+    }
+
+    /// The candidate's and the champion's evidence.
+    fn versions<'a>(&self, data: &'a ReviewData) -> Option<(&'a VersionReview, &'a VersionReview)> {
+        let find = |n: &str| data.versions.iter().find(|v| v.version.version == n);
+        Some((find(&self.candidate)?, find(&self.champion)?))
+    }
+}
+
+/// The per-row comparison of the candidate with the champion, key metric by key metric, and
+/// which comparison it is (the screen may have moved on since).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowLoad {
+    /// No champion to compare with.
+    Idle,
+    /// Reading the evaluations' rows (or comparing them): what the screen says meanwhile.
+    Loading(RowsKey, String),
+    /// The rows could not be read: why.
+    Failed(RowsKey, String),
+    /// Compared (a key metric without per-row data is not in it).
+    Loaded(RowsKey, Arc<RowComparisons>),
+}
+
+impl RowLoad {
+    fn key(&self) -> Option<&RowsKey> {
+        match self {
+            RowLoad::Idle => None,
+            RowLoad::Loading(k, _) | RowLoad::Failed(k, _) | RowLoad::Loaded(k, _) => Some(k),
+        }
     }
 }
 
@@ -72,6 +153,8 @@ pub struct ReviewState {
     champion_row: Memo<Option<usize>>,
     verdicts: Memo<Preview>,
     decision: Memo<Option<Decision>>,
+    rows: RwSignal<RowLoad>,
+    attempt: RwSignal<u32>,
     rules: Memo<Vec<(RuleId, String)>>,
     ranges: Memo<Vec<(RuleId, (f64, f64))>>,
     link: Memo<String>,
@@ -217,16 +300,32 @@ impl ReviewState {
         // Every version is decided on each edit, but only a window of rows is drawn: drawing a
         // thousand rows and chart points takes most of a second.
         let first_row = RwSignal::new(0usize);
+        // The per-row comparison the decision panel shows (and the noise-aware rule needs).
+        let attempt = RwSignal::new(0u32);
+        let rows = RwSignal::new(RowLoad::Idle);
         let decision = Memo::new(move |_| {
             rest.track();
             data.with_value(|d| {
                 let versions = &d.versions;
-                let candidate = versions.get(candidate.get())?;
-                let champion = champion_row.get().map(|i| versions[i].metric_set());
-                Some(
-                    in_effect
-                        .with(|e| decide(&e.policy, &candidate.metric_set(), champion.as_ref())),
-                )
+                let (row, champion_row) = (candidate.get(), champion_row.get());
+                let candidate = versions.get(row)?.metric_set();
+                let champion = champion_row.map(|i| versions[i].metric_set());
+                let champion = champion.as_ref();
+                Some(in_effect.with(|e| {
+                    let policy = &e.policy;
+                    // No comparison to read (no champion, or it is the candidate): the
+                    // seed's rule and the noise-aware one agree.
+                    let Some(key) = RowsKey::of(d, row, champion_row, policy, attempt.get()) else {
+                        return decide(policy, &candidate, champion);
+                    };
+                    rows.with(|r| {
+                        let loaded = match r {
+                            RowLoad::Loaded(k, c) if *k == key => Some(&**c),
+                            _ => None,
+                        };
+                        decide_with_rows(policy, &candidate, champion, loaded)
+                    })
+                }))
             })
         });
         // The rules' ids and metrics: unchanged by a threshold edit, so what is built from
@@ -272,6 +371,16 @@ impl ReviewState {
         let pending = RwSignal::new(None);
         let busy = RwSignal::new(false);
         let report = RwSignal::new(None);
+        let client = StoredValue::new(client);
+        let rows_cache: RowsCache = Rc::default();
+        Effect::new(move |_| {
+            rest.track();
+            let key = RowsKey::now(data, in_effect, candidate, champion_row, attempt);
+            // A threshold edit changes the policy but not this comparison.
+            if rows.with_untracked(|r| r.key() != key.as_ref()) {
+                untrack(|| load_rows(key, data, client, &rows_cache, rows));
+            }
+        });
         ReviewState {
             data,
             table,
@@ -287,10 +396,12 @@ impl ReviewState {
             champion_row,
             verdicts,
             decision,
+            rows,
+            attempt,
             rules,
             ranges,
             link,
-            client: StoredValue::new(client),
+            client,
             reload: StoredValue::new(reload),
             saved_tag,
             user,
@@ -385,6 +496,49 @@ impl ReviewState {
         self.decision
     }
 
+    /// The per-row comparison of the candidate with the champion (while it is for them).
+    pub fn rows(&self) -> Option<Arc<RowComparisons>> {
+        let key = self.rows_key()?;
+        self.rows.with(|r| match r {
+            RowLoad::Loaded(k, c) if *k == key => Some(c.clone()),
+            _ => None,
+        })
+    }
+
+    /// What the screen says about the per-row comparison while it is not there: loading, or
+    /// why it failed (`(text, failed)`).
+    pub fn rows_status(&self) -> Option<(String, bool)> {
+        let key = self.rows_key()?;
+        self.rows.with(|r| match r {
+            RowLoad::Loading(k, text) if *k == key => Some((text.clone(), false)),
+            RowLoad::Failed(k, text) if *k == key => Some((text.clone(), true)),
+            _ => None,
+        })
+    }
+
+    fn rows_key(&self) -> Option<RowsKey> {
+        RowsKey::now(
+            self.data,
+            self.in_effect,
+            self.candidate,
+            self.champion_row,
+            self.attempt,
+        )
+    }
+
+    /// Why Apply must wait: the noise-aware rule decides the champion from per-row data that
+    /// is not loaded (yet).
+    pub fn rows_block(&self) -> Option<String> {
+        let noise_aware = self.in_effect.with(|e| e.policy.noise_aware_champion);
+        if !noise_aware || self.rows_key().is_none() || self.rows().is_some() {
+            return None;
+        }
+        Some(match self.rows_status() {
+            Some((why, true)) => format!("{why} The noise-aware champion rule cannot decide."),
+            _ => ROWS_PENDING.to_owned(),
+        })
+    }
+
     /// The rules of the policy in effect: draft row id and metric, in order.
     pub fn rules(&self) -> Memo<Vec<(RuleId, String)>> {
         self.rules
@@ -476,6 +630,11 @@ impl ReviewState {
         self.draft.update(|d| d.set_key_metric(metric, on));
     }
 
+    /// Turns the noise-aware champion rule on or off.
+    pub fn set_noise_aware_champion(&self, on: bool) {
+        self.draft.update(|d| d.set_noise_aware_champion(on));
+    }
+
     /// Sets what a missing metric does.
     pub fn set_missing_metric(&self, mode: MissingMetric) {
         self.draft.update(|d| d.set_missing_metric(mode));
@@ -543,6 +702,11 @@ impl ReviewState {
         }
     }
 
+    /// Reads the per-row scores again (after a failure).
+    pub fn retry_rows(&self) {
+        self.attempt.update(|a| *a += 1);
+    }
+
     /// Makes the version at `row` the candidate.
     pub fn choose_candidate(&self, row: usize) {
         self.candidate.set(row);
@@ -589,6 +753,83 @@ impl ReviewState {
             state.rest.try_set(rest);
         });
     }
+}
+
+/// Each evaluation run's rows (`(run id, rows)`), read once per screen.
+type RowsCache = Rc<RefCell<Vec<(String, Vec<EvaluatedRow>)>>>;
+
+const ROWS_PENDING: &str =
+    "The per-row comparison with the champion is loading: the noise-aware champion rule waits for it.";
+
+/// Reads the evaluation rows the comparison `key` needs (each run once per screen: `cache`),
+/// then compares them into `rows`, unless the candidate, the champion or the key metrics have
+/// changed by then (`rows` is then for another key).
+fn load_rows(
+    key: Option<RowsKey>,
+    data: StoredValue<Arc<ReviewData>>,
+    client: StoredValue<Client>,
+    cache: &RowsCache,
+    rows: RwSignal<RowLoad>,
+) {
+    let Some(key) = key else {
+        rows.set(RowLoad::Idle);
+        return;
+    };
+    let Some(runs) = data.with_value(|d| {
+        let (candidate, champion) = key.versions(d)?;
+        Some(runs_to_read(
+            &key.metrics,
+            &key.aliases,
+            candidate,
+            champion,
+        ))
+    }) else {
+        return;
+    };
+    let missing: Vec<_> = runs
+        .into_iter()
+        .filter(|(_, run)| !cache.borrow().iter().any(|(r, _)| r == run))
+        .collect();
+    let text = format!(
+        "Reading the per-row scores of {} evaluation run(s)…",
+        missing.len()
+    );
+    rows.set(RowLoad::Loading(key.clone(), text));
+    let current =
+        move |key: &RowsKey| rows.try_with_untracked(|r| r.key() == Some(key)) == Some(true);
+    let client = client.get_value();
+    let cache = cache.clone();
+    leptos::task::spawn_local(async move {
+        for (experiment, run) in missing {
+            match client.evaluation_rows(&experiment, &run).await {
+                Ok(read) => cache.borrow_mut().push((run, read)),
+                Err(e) => {
+                    if current(&key) {
+                        let why = format!("Per-row scores not read: {e}.");
+                        rows.try_set(RowLoad::Failed(key, why));
+                    }
+                    return;
+                }
+            };
+        }
+        // The screen may be gone, or the reviewer may have moved on.
+        if !current(&key) {
+            return;
+        }
+        let compared = data.try_with_value(|d| {
+            let (candidate, champion) = key.versions(d)?;
+            Some(row_comparisons(
+                &key.metrics,
+                &key.aliases,
+                candidate,
+                champion,
+                &cache.borrow(),
+            ))
+        });
+        if let Some(compared) = compared.flatten() {
+            rows.try_set(RowLoad::Loaded(key, Arc::new(compared)));
+        }
+    });
 }
 
 /// Makes `state` the review state of every component below.
