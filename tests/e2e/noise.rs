@@ -54,6 +54,29 @@ async fn a_gain_within_noise_is_shown_as_such_and_the_opt_in_rule_keeps_the_cham
         assert!(overlap.contains("Wilcoxon"), "numeric scores: {overlap}");
         let plan = text_of(&browser, PLAN).await.unwrap();
         assert!(plan.contains("champion: v1 → v2"), "{plan}");
+        // The chart of each key metric draws the interval at the candidate, named in its title.
+        let bar = "//figure[figcaption[normalize-space()='exact_match/mean']]\
+                   //*[local-name()='line'][@class='interval']/*[local-name()='title']";
+        let title = browser
+            .find(fantoccini::Locator::XPath(bar))
+            .await
+            .unwrap()
+            .prop("textContent")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            title,
+            "Per-row difference with the champion: +0.05 [-0.025, 0.15]"
+        );
+        browser
+            .execute(
+                "document.querySelector('figure.chart').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        screenshot(&browser, "noise-v2-chart").await;
         screenshot(&browser, "noise-v2-seed-rule").await;
 
         // The opt-in rule: a gain within noise is a tie, so the champion stays.

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::{use_review, WINDOW};
-use crate::policy::{number, RuleId, Verdict};
+use super::table::signed;
+use crate::policy::{number, row_comparison, RuleId, Verdict};
 use crate::ui::verdict::look;
 
 const W: f64 = 300.0;
@@ -87,7 +88,7 @@ pub fn MetricCharts() -> impl IntoView {
         <section class="charts" aria-labelledby="charts-heading">
             <h2 id="charts-heading">"Metrics across versions"</h2>
             <p class="legend muted">
-                "● passes · ✕ fails · ◯ ring: candidate · ◆ champion · dashed line: threshold (drag it, or focus it and use ↑ ↓)"
+                "● passes · ✕ fails · ◯ ring: candidate · ◆ champion · bar: the candidate's 95 % interval against the champion, per row · dashed line: threshold (drag it, or focus it and use ↑ ↓)"
             </p>
             <div class="chart-grid">
                 {move || {
@@ -200,6 +201,29 @@ fn Chart(
             view! { <path class="champion-mark" d=d /> }
         })
     };
+    // On a key metric with per-row data: the candidate's 95 % interval against the champion,
+    // drawn where the candidate's mean would be (the champion's mean plus the difference).
+    let interval = {
+        let metric = metric.clone();
+        move || {
+            let rows = state.rows()?;
+            let c = row_comparison(&rows, &metric)?;
+            let p = at_row(Some(state.candidate().get()))?;
+            let (low, high) = c.interval;
+            let y = |d: f64| num(scale.y(c.baseline_mean + d).clamp(TOP, H - BOTTOM));
+            let title = format!(
+                "Per-row difference with the champion: {} [{}, {}]",
+                signed(c.difference),
+                number::display(low),
+                number::display(high)
+            );
+            Some(view! {
+                <line class="interval" x1=num(p.x) x2=num(p.x) y1=y(low) y2=y(high)>
+                    <title>{title}</title>
+                </line>
+            })
+        }
+    };
     view! {
         <figure class="chart">
             <figcaption>{metric.clone()}</figcaption>
@@ -221,6 +245,7 @@ fn Chart(
                     "newest"
                 </text>
                 <g class="points">{move || points.get().into_iter().map(shape.clone()).collect_view()}</g>
+                {interval}
                 {candidate_ring}
                 {champion_mark}
                 <ThresholdHandle id metric=metric.clone() threshold=threshold.into() scale />
