@@ -526,11 +526,15 @@ impl ReviewState {
         )
     }
 
-    /// Why Apply must wait: the noise-aware rule decides the champion from per-row data that
-    /// is not loaded (yet).
+    /// Why Apply must wait: the decision's noise-aware rule waits for per-row data that is not
+    /// loaded (yet), or could not be read.
     pub fn rows_block(&self) -> Option<String> {
-        let noise_aware = self.in_effect.with(|e| e.policy.noise_aware_champion);
-        if !noise_aware || self.rows_key().is_none() || self.rows().is_some() {
+        let pending = self.decision.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.champion_comparison.as_ref())
+                .is_some_and(|c| c.rows_pending)
+        });
+        if !pending {
             return None;
         }
         Some(match self.rows_status() {
