@@ -353,3 +353,40 @@ fn the_noise_aware_champion_rule_is_opt_in_and_round_trips() {
         "{problems:?}"
     );
 }
+
+/// Regression: a rule that could not be read was dropped and the rest renumbered from 0, so
+/// every later problem named the wrong rule (`rules[0] (a): nothing to check` for rules[1]),
+/// and a later rule's own problem could be taken for a repeat and lost.
+#[test]
+fn problems_after_an_unreadable_rule_name_their_own_position() {
+    let Err(PolicyError::Invalid(problems)) =
+        Policy::from_json(r#"{"rules":[5,{"metric":"a","threshold":"x"},{"metric":"b"}]}"#)
+    else {
+        panic!("the policy must be rejected");
+    };
+    let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        said.contains(&"rules[0]: expected a rule object, got the number 5".to_owned()),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|p| p.starts_with("rules[1].threshold: expected a number")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|p| p.starts_with("rules[2] (b): nothing to check")),
+        "rule b is the document's third rule: {said:?}"
+    );
+    assert!(
+        !said.iter().any(|p| p.starts_with("rules[0] (")),
+        "no problem of a or b is filed under rules[0]: {said:?}"
+    );
+    let ids: Vec<Option<RuleId>> = problems.iter().map(|p| p.rule).collect();
+    assert!(
+        ids.contains(&Some(RuleId(2))),
+        "b's problem carries its own id: {ids:?}"
+    );
+    assert_eq!(problems.len(), 3, "{said:?}");
+}

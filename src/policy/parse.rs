@@ -237,11 +237,14 @@ impl Policy {
     /// Like [`Policy::from_json`], from parsed JSON.
     pub fn from_value(value: &Value) -> Result<Policy, PolicyError> {
         let mut found = Found::default();
-        let policy = match value {
+        // Where the policy's rules stand in the document's `rules`, when not at their own index
+        // (a rule that could not be read is left out of the policy).
+        let (policy, positions) = match value {
             Value::Object(map) if DOCUMENT_KEYS.iter().any(|k| map.contains_key(*k)) => {
-                read_document(map, &mut found)
+                let (policy, positions) = read_document(map, &mut found);
+                (policy, Some(positions))
             }
-            Value::Object(map) => read_flat(map, &mut found),
+            Value::Object(map) => (read_flat(map, &mut found), None),
             other => {
                 found.policy(
                     Field::Document,
@@ -251,7 +254,7 @@ impl Policy {
                         kind(other)
                     ),
                 );
-                Policy::default()
+                (Policy::default(), None)
             }
         };
         // Shape problems and rule problems together. A number that did not read leaves its
@@ -262,7 +265,8 @@ impl Policy {
             .filter(|p| p.field.is_number())
             .filter_map(|p| p.rule)
             .collect();
-        for p in policy.problems(|i| RuleId(i as u32)) {
+        let at = |i: usize| positions.as_ref().map_or(i, |p| p[i]);
+        for p in policy.problems_at(|i| RuleId(at(i) as u32), at) {
             let repeats = p.field == Field::Rule && p.rule.is_some_and(|r| unread.contains(&r));
             if !repeats && !found.0.contains(&p) {
                 found.0.push(p);
@@ -287,6 +291,16 @@ impl Policy {
 
     /// Every problem with this policy; rule `i` is named `id(i)` (a draft passes its row ids).
     pub fn problems(&self, id: impl Fn(usize) -> RuleId) -> Vec<Problem> {
+        self.problems_at(id, |i| i)
+    }
+
+    /// [`Policy::problems`], rule `i` located at `rules[position(i)]` of the text it was read
+    /// from.
+    fn problems_at(
+        &self,
+        id: impl Fn(usize) -> RuleId,
+        position: impl Fn(usize) -> usize,
+    ) -> Vec<Problem> {
         let mut found = Found::default();
         if self.version != POLICY_VERSION {
             found.policy(
@@ -322,7 +336,7 @@ impl Policy {
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            validate_rule(id(i), i, rule, &mut found);
+            validate_rule(id(i), position(i), rule, &mut found);
             let name = rule.metric.trim();
             if name.is_empty() {
                 continue;
@@ -330,7 +344,7 @@ impl Policy {
             if let Some(&first) = seen.get(name) {
                 found.rule(
                     id(i),
-                    i,
+                    position(i),
                     name,
                     Field::Metric,
                     format!(
@@ -339,7 +353,7 @@ impl Policy {
                     ),
                 );
             } else {
-                seen.insert(name, i);
+                seen.insert(name, position(i));
             }
         }
         for (metric, aliases) in &self.metric_aliases.0 {
@@ -487,7 +501,8 @@ fn read_flat(map: &Map<String, Value>, found: &mut Found) -> Policy {
     Policy::from_thresholds(thresholds)
 }
 
-fn read_document(map: &Map<String, Value>, found: &mut Found) -> Policy {
+/// The policy in a document, and each of its rules' position in the document's `rules`.
+fn read_document(map: &Map<String, Value>, found: &mut Found) -> (Policy, Vec<usize>) {
     unknown_fields(None, "policy", map, &DOCUMENT_KEYS, found);
     let version = match map.get("version") {
         None => POLICY_VERSION,
@@ -500,17 +515,17 @@ fn read_document(map: &Map<String, Value>, found: &mut Found) -> Policy {
             }
         },
     };
-    let rules = match map.get("rules") {
-        None => Vec::new(),
+    let (rules, positions) = match map.get("rules") {
+        None => (Vec::new(), Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| read_rule(i, item, found))
-            .collect(),
+            .filter_map(|(i, item)| Some((read_rule(i, item, found)?, i)))
+            .unzip(),
         Some(other) => {
             let message = format!("expected a list of rules, got {}", kind(other));
             found.policy(Field::Rules, "rules", message);
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     };
     let metric_aliases = match map.get("metric_aliases") {
@@ -608,7 +623,7 @@ fn read_document(map: &Map<String, Value>, found: &mut Found) -> Policy {
             false
         }
     };
-    Policy {
+    let policy = Policy {
         version,
         rules,
         metric_aliases,
@@ -617,7 +632,8 @@ fn read_document(map: &Map<String, Value>, found: &mut Found) -> Policy {
         aliases,
         protected_aliases,
         noise_aware_champion,
-    }
+    };
+    (policy, positions)
 }
 
 fn read_rule(i: usize, item: &Value, found: &mut Found) -> Option<Rule> {
