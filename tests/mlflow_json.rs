@@ -120,7 +120,10 @@ fn only_transient_failures_are_retryable() {
         detail: "Failed to fetch".into(),
     };
     assert!(net.is_transient());
-    assert!(net.to_string().contains("CORS"), "{net}");
+    assert_eq!(
+        net.to_string(),
+        "Cannot reach MLflow at /api: Failed to fetch"
+    );
 }
 
 mod review {

@@ -1,31 +1,14 @@
-//! Applying alias moves: re-read, guard, write in order, record, and re-read what happened
-//! (browser only). The caller decides and confirms; this module only writes what it is given,
-//! never retries a write blindly, and reports exactly what MLflow holds afterwards.
+//! Applying alias moves: re-read, guard, write in order, record, and re-read what happened.
+//! The caller decides and confirms ([`Proposal`](crate::policy::Proposal)); this module only
+//! writes what it is given, never retries a write blindly, and reports exactly what MLflow
+//! holds afterwards.
 
 use std::collections::BTreeMap;
 
 use super::client::Client;
 use super::error::ApiError;
 use super::POLICY_TAG;
-use crate::policy::{AliasMove, AuditRecord};
-
-/// One alias move and the audit record to write once it is applied.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AliasWrite {
-    /// The move.
-    pub change: AliasMove,
-    /// Its record (written as a tag on the version that received or lost the alias).
-    pub record: AuditRecord,
-}
-
-/// What the writes were planned against.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seen {
-    /// The model's aliases.
-    pub aliases: BTreeMap<String, String>,
-    /// The model's `podium.policy` tag.
-    pub policy_tag: Option<String>,
-}
+use crate::policy::{AliasMove, AliasWrite, Plan, Seen};
 
 /// One write that was attempted.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +50,40 @@ pub struct ApplyReport {
 }
 
 impl ApplyReport {
+    /// Why nothing was written when the registry changed under the plan, in one paragraph.
+    pub fn conflict_text(&self) -> String {
+        let mut changed: Vec<String> = self
+            .conflicts
+            .iter()
+            .map(|c| {
+                let name = |v: Option<&str>| v.map_or("unset".to_owned(), |v| format!("v{v}"));
+                format!(
+                    "{} was {} when this screen loaded and is now {}",
+                    c.alias,
+                    name(c.from.as_deref()),
+                    name(c.to.as_deref())
+                )
+            })
+            .collect();
+        if self.policy_changed.is_some() {
+            changed.push("the model's saved policy was changed".to_owned());
+        }
+        format!(
+            "Nothing was written: MLflow changed since this screen loaded — {}. The screen now \
+             shows fresh data; check the decision again.",
+            changed.join("; ")
+        )
+    }
+
+    /// The applied moves with their records' keys (where written), for
+    /// [`Proposal::restore`](crate::policy::Proposal::restore).
+    pub fn applied_moves(&self) -> Vec<(AliasMove, Option<String>)> {
+        self.applied
+            .iter()
+            .map(|s| (s.change.clone(), s.record.as_ref().ok().cloned()))
+            .collect()
+    }
+
     /// Whether nothing was written because the registry changed under the plan.
     pub fn is_conflict(&self) -> bool {
         !self.conflicts.is_empty() || self.policy_changed.is_some()
@@ -122,7 +139,7 @@ impl Client {
             let now = model.alias_map();
             if i == 0 {
                 let moves: Vec<AliasMove> = writes.iter().map(|w| w.change.clone()).collect();
-                let plan = crate::policy::Plan { moves };
+                let plan = Plan { moves };
                 report.conflicts = plan.conflicts(&seen.aliases, &now);
                 let tag = model.tag(POLICY_TAG).map(str::to_owned);
                 if tag != seen.policy_tag {

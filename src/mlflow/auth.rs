@@ -1,6 +1,54 @@
-//! What can be sent as credentials. Browsers refuse a header value with a character outside
-//! Latin-1 (a pasted "…" or an invisible zero-width space) by throwing, so credentials are
-//! checked before a client is built from them, and the message says which character to remove.
+//! Credentials, and what can be sent as credentials. Browsers refuse a header value with a
+//! character outside Latin-1 (a pasted "…" or an invisible zero-width space) by throwing, so
+//! credentials are checked before a client is built from them, and the message says which
+//! character to remove.
+
+use std::fmt;
+
+use base64::Engine as _;
+
+/// How to authenticate to the tracking server. Never printed: `Debug` redacts secrets.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum Credentials {
+    /// No authentication (the default local server).
+    #[default]
+    None,
+    /// HTTP basic, as MLflow's `basic-auth` app expects.
+    Basic {
+        /// The MLflow user.
+        username: String,
+        /// Their password.
+        password: String,
+    },
+    /// A bearer token (e.g. behind an authenticating proxy).
+    Bearer(String),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::None => f.write_str("None"),
+            Credentials::Basic { username, .. } => write!(f, "Basic({username}, ***)"),
+            Credentials::Bearer(_) => f.write_str("Bearer(***)"),
+        }
+    }
+}
+
+impl Credentials {
+    /// The `Authorization` header's value, if any: `Basic <base64 of user:password, UTF-8>`
+    /// or `Bearer <token>`.
+    pub fn authorization(&self) -> Option<String> {
+        match self {
+            Credentials::None => None,
+            Credentials::Basic { username, password } => {
+                let pair = format!("{username}:{password}");
+                let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+                Some(format!("Basic {encoded}"))
+            }
+            Credentials::Bearer(token) => Some(format!("Bearer {token}")),
+        }
+    }
+}
 
 /// How the user signs in to MLflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -34,15 +34,11 @@ pub enum ApiError {
         message: String,
     },
     /// No answer: the server is down or unreachable, or the browser blocked the response.
-    #[error(
-        "Cannot reach MLflow at {url}: {detail}. The server may be down or unreachable, or (for \
-         a tracking server on another origin) its CORS settings do not allow this page: \
-         MLflow's --cors-allowed-origins must name this page's origin (docs/DEPLOY.md)."
-    )]
+    #[error("Cannot reach MLflow at {url}: {detail}")]
     Network {
         /// What was requested.
         url: String,
-        /// What the browser said.
+        /// What the HTTP client said, and what may cause it.
         detail: String,
     },
     /// No answer in time.

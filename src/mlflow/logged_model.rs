@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::client::{encode_component, Client, Request};
+use super::error::ApiError;
+use super::paging::all_pages;
 use super::run::Metric;
 
 /// A logged model's identity.
@@ -75,4 +78,56 @@ pub fn logged_model_filters(model_ids: &[String]) -> Vec<String> {
 pub fn logged_model_id(source: &str) -> Option<&str> {
     let id = source.strip_prefix("models:/")?;
     (id.starts_with("m-") && !id.contains('/')).then_some(id)
+}
+
+impl Client {
+    /// The logged models with these ids (one that no longer exists is left out), in batches of
+    /// at most [`LOGGED_MODELS_PER_SEARCH`] ids per `logged-models/search` call. The search
+    /// leaves out models the user may not read as well as deleted ones, so each id it does not
+    /// return is asked for alone (rare): a deleted model is left out, one the user may not read
+    /// fails the read, as deciding without it would decide on part of the evidence.
+    pub async fn logged_models(
+        &self,
+        model_ids: &[String],
+        experiment_ids: &[String],
+    ) -> Result<Vec<LoggedModel>, ApiError> {
+        let mut models = Vec::with_capacity(model_ids.len());
+        for filter in logged_model_filters(model_ids) {
+            let batch = all_pages(|page_token| {
+                let search = SearchLoggedModels {
+                    experiment_ids: experiment_ids.to_vec(),
+                    filter: filter.clone(),
+                    max_results: LOGGED_MODELS_PER_SEARCH as u32,
+                    page_token,
+                };
+                async move {
+                    let request = Request::post("logged-models/search", &search);
+                    let page: SearchLoggedModelsResponse = self.read(request).await?;
+                    Ok((page.models, page.next_page_token))
+                }
+            })
+            .await?;
+            models.extend(batch);
+        }
+        for id in model_ids {
+            if !models.iter().any(|m| m.info.model_id == *id) {
+                models.extend(self.get_logged_model(id).await?);
+            }
+        }
+        Ok(models)
+    }
+
+    /// A logged model with its metrics; `None` if it no longer exists.
+    pub async fn get_logged_model(&self, model_id: &str) -> Result<Option<LoggedModel>, ApiError> {
+        let request = Request::get(format!("logged-models/{}", encode_component(model_id)));
+        match self.read::<GetLoggedModelResponse>(request).await {
+            Ok(got) => Ok(Some(got.model)),
+            Err(e)
+                if e.error_code() == Some("RESOURCE_DOES_NOT_EXIST") || e.status() == Some(404) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
 }

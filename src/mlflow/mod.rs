@@ -1,29 +1,42 @@
-//! The MLflow REST layer: MLflow's JSON as typed data, one client, one error type.
+//! The MLflow REST layer: MLflow's JSON as typed data, one client over a transport, one error
+//! type, and the sequences of reads and writes Podium makes.
 //!
-//! Only this module knows MLflow's URLs and JSON. The DTOs mirror MLflow's names and compile
-//! everywhere (their tests run natively against captured JSON); the HTTP [`Client`] is wasm-only.
-//! They hold only the fields Podium reads (serde skips the rest): every field costs bundle bytes.
+//! Only this module knows MLflow's URLs and JSON. Each resource's file holds its types (named as
+//! MLflow names them) and its requests; `client.rs` sends them (retries, time limit) through a
+//! [`Transport`]: [`Fetch`] in the browser, [`Native`] on the command line, a scripted fake in
+//! tests. `paging.rs` follows page tokens; `load.rs` reads a model's review data; `apply.rs`
+//! moves aliases with the stale guard; `policy_tag.rs` saves the policy with its guard.
 
+mod apply;
 mod auth;
+mod client;
 mod error;
+mod load;
 mod logged_model;
 mod model_version;
+mod paging;
+mod policy_tag;
 mod registered_model;
 mod review;
 mod run;
 mod traces;
+mod transport;
+mod user;
 
 #[cfg(target_arch = "wasm32")]
-mod apply;
-#[cfg(target_arch = "wasm32")]
-mod client;
+mod fetch;
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
 
-#[cfg(target_arch = "wasm32")]
-pub use apply::{AliasWrite, ApplyReport, Seen, Step, Stop};
-pub use auth::{basic_problem, exposed_over_http, token_problem, url_problem, AuthMode};
-#[cfg(target_arch = "wasm32")]
-pub use client::{Client, Credentials, Retry, Scope, FIRST_SCREEN};
+pub use apply::{ApplyReport, Step, Stop};
+pub use auth::{
+    basic_problem, exposed_over_http, token_problem, url_problem, AuthMode, Credentials,
+};
+pub use client::{Client, Request, Retry, FIRST_BACKOFF_MS, READ_ATTEMPTS, TIMEOUT_MS};
 pub use error::{ApiError, ErrorBody};
+#[cfg(target_arch = "wasm32")]
+pub use fetch::Fetch;
+pub use load::{Scope, FIRST_SCREEN};
 pub use logged_model::{
     logged_model_filters, logged_model_id, GetLoggedModelResponse, LoggedModel, LoggedModelData,
     LoggedModelInfo, SearchLoggedModels, SearchLoggedModelsResponse, LOGGED_MODELS_PER_SEARCH,
@@ -31,6 +44,10 @@ pub use logged_model::{
 pub use model_version::{
     versions_filter, GetModelVersionResponse, ModelVersion, SearchModelVersionsResponse,
 };
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::Native;
+pub use paging::MAX_PAGES;
+pub use policy_tag::SaveOutcome;
 pub use registered_model::{
     name_contains, GetRegisteredModelResponse, RegisteredModel, RegisteredModelAlias,
     SearchRegisteredModels, SearchRegisteredModelsResponse, Tag,
@@ -44,6 +61,8 @@ pub use traces::{
     evaluated_row, logged_comparison, pair_scores, read_page, row_comparisons, runs_to_read,
     EvaluatedRow, Pairing, SearchTraces, SEARCH_TRACES,
 };
+pub use transport::{Failure, HttpRequest, HttpResponse, LocalFuture, Method, Transport};
+pub use user::{CurrentUserResponse, User};
 
 /// The REST API prefix under the tracking server's base URL.
 pub const API_PREFIX: &str = "/api/2.0/mlflow";

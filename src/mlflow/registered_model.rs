@@ -4,7 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::client::{Client, Request};
+use super::error::ApiError;
 use super::model_version::ModelVersion;
+use super::paging::all_pages;
+
+/// MLflow's page size limit for registered-model search.
+const MODELS_PAGE: u32 = 1_000;
 
 /// An alias and the version it points to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,23 +84,36 @@ impl RegisteredModel {
 }
 
 /// `GET registered-models/search` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchRegisteredModels {
     /// MLflow filter, e.g. `name LIKE '%agent%'`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Page size (MLflow's limit is 1 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<u32>,
     /// e.g. `name ASC`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub order_by: Vec<String>,
     /// From the previous page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
 
 impl SearchRegisteredModels {
+    fn request(&self) -> Request {
+        let mut request = Request::get("registered-models/search");
+        if let Some(filter) = &self.filter {
+            request = request.query("filter", filter);
+        }
+        if let Some(max) = self.max_results {
+            request = request.query("max_results", max.to_string());
+        }
+        for order in &self.order_by {
+            request = request.query("order_by", order);
+        }
+        if let Some(token) = &self.page_token {
+            request = request.query("page_token", token);
+        }
+        request
+    }
+
     /// Models whose name may contain `text` (case-insensitive), by name, `page_size` per page;
     /// keep those that do with [`name_contains`].
     ///
@@ -142,4 +161,91 @@ pub struct SearchRegisteredModelsResponse {
 pub struct GetRegisteredModelResponse {
     /// The model, with its aliases.
     pub registered_model: RegisteredModel,
+}
+
+impl Client {
+    /// One page of registered models.
+    pub async fn search_registered_models(
+        &self,
+        search: &SearchRegisteredModels,
+    ) -> Result<SearchRegisteredModelsResponse, ApiError> {
+        self.read(search.request()).await
+    }
+
+    /// Every registered model matching `filter`, by name, following page tokens.
+    pub async fn all_registered_models(
+        &self,
+        filter: Option<String>,
+    ) -> Result<Vec<RegisteredModel>, ApiError> {
+        all_pages(|page_token| {
+            let search = SearchRegisteredModels {
+                filter: filter.clone(),
+                max_results: Some(MODELS_PAGE),
+                order_by: vec!["name ASC".to_owned()],
+                page_token,
+            };
+            async move {
+                let page = self.search_registered_models(&search).await?;
+                Ok((page.registered_models, page.next_page_token))
+            }
+        })
+        .await
+    }
+
+    /// One registered model, with its aliases, tags and description.
+    pub async fn get_registered_model(&self, name: &str) -> Result<RegisteredModel, ApiError> {
+        let request = Request::get("registered-models/get").query("name", name);
+        let got: GetRegisteredModelResponse = self.read(request).await?;
+        Ok(got.registered_model)
+    }
+
+    /// Points `alias` of model `name` at `version` (needs EDIT).
+    pub async fn set_registered_model_alias(
+        &self,
+        name: &str,
+        alias: &str,
+        version: &str,
+    ) -> Result<(), ApiError> {
+        let body = serde_json::json!({"name": name, "alias": alias, "version": version});
+        let request = Request::post("registered-models/alias", &body);
+        self.write(request, || {
+            format!("move alias {alias} of model {name} (needs EDIT)")
+        })
+        .await
+    }
+
+    /// Removes `alias` from model `name` (needs MANAGE).
+    pub async fn delete_registered_model_alias(
+        &self,
+        name: &str,
+        alias: &str,
+    ) -> Result<(), ApiError> {
+        let body = serde_json::json!({"name": name, "alias": alias});
+        let request = Request::delete("registered-models/alias", &body);
+        self.write(request, || {
+            format!("delete alias {alias} of model {name} (needs MANAGE)")
+        })
+        .await
+    }
+
+    /// Sets tag `key` on model `name` (needs EDIT).
+    pub async fn set_registered_model_tag(
+        &self,
+        name: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), ApiError> {
+        let body = serde_json::json!({"name": name, "key": key, "value": value});
+        let request = Request::post("registered-models/set-tag", &body);
+        self.write(request, || format!("edit model {name} (needs EDIT)"))
+            .await
+    }
+
+    /// Deletes tag `key` from model `name` (needs EDIT).
+    pub async fn delete_registered_model_tag(&self, name: &str, key: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({"name": name, "key": key});
+        let request = Request::delete("registered-models/delete-tag", &body);
+        self.write(request, || format!("edit model {name} (needs EDIT)"))
+            .await
+    }
 }

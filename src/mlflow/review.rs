@@ -9,7 +9,10 @@ use super::logged_model::{logged_model_id, LoggedModel};
 use super::model_version::ModelVersion;
 use super::registered_model::RegisteredModel;
 use super::run::{Metric, Run};
-use crate::policy::{number, MetricSet, MetricTable};
+use crate::policy::{
+    decide, decide_with_rows, number, Candidate, Decision, MetricSet, MetricTable, Policy,
+    Promotion, Proposal, Protection, Refusal, RowComparisons, Seen,
+};
 
 /// One metric value and where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,6 +91,9 @@ pub struct ReviewData {
     pub model: RegisteredModel,
     /// Every version, newest first.
     pub versions: Vec<VersionReview>,
+    /// Whether `versions` holds every version of the model (false: the review's first screen,
+    /// the newest versions and the alias holders).
+    pub all_versions: bool,
 }
 
 impl ReviewData {
@@ -136,12 +142,91 @@ impl ReviewData {
                 }
             })
             .collect();
-        ReviewData { model, versions }
+        ReviewData {
+            model,
+            versions,
+            all_versions: true,
+        }
     }
 
     /// Alias → version number, as the registry has them now.
     pub fn aliases(&self) -> BTreeMap<String, String> {
         self.model.alias_map()
+    }
+
+    /// The version numbered `number`.
+    pub fn version(&self, number: &str) -> Option<&VersionReview> {
+        self.versions.iter().find(|v| v.version.version == number)
+    }
+
+    /// The version holding `policy`'s champion alias.
+    pub fn champion(&self, policy: &Policy) -> Option<&VersionReview> {
+        self.index_of_alias(&policy.aliases.champion)
+            .map(|i| &self.versions[i])
+    }
+
+    /// The decision for version `candidate` under `policy`, against the champion; `rows`: the
+    /// per-row comparisons of the two, when read (the noise-aware rule waits for them). `None`
+    /// when there is no such version.
+    pub fn decide(
+        &self,
+        candidate: &str,
+        policy: &Policy,
+        rows: Option<&RowComparisons>,
+    ) -> Option<Decision> {
+        let metrics = self.version(candidate)?.metric_set();
+        let champion = self.champion(policy);
+        let champion_metrics = champion.map(VersionReview::metric_set);
+        Some(match champion {
+            Some(c) if c.version.version != candidate => {
+                decide_with_rows(policy, &metrics, champion_metrics.as_ref(), rows)
+            }
+            // No champion, or the candidate is it: nothing to compare row by row.
+            _ => decide(policy, &metrics, champion_metrics.as_ref()),
+        })
+    }
+
+    /// The promotion of version `candidate` under `policy` ([`ReviewData::decide`]), planned
+    /// against this registry (and `policy_tag`, the saved policy's text as last read), or why
+    /// there is none.
+    pub fn propose(
+        &self,
+        candidate: &str,
+        policy: &Policy,
+        rows: Option<&RowComparisons>,
+        policy_tag: Option<&str>,
+        protection: Protection,
+    ) -> Result<Proposal, Refusal> {
+        let (Some(version), Some(decision)) = (
+            self.version(candidate),
+            self.decide(candidate, policy, rows),
+        ) else {
+            return Err(Refusal::NoSuchVersion(candidate.to_owned()));
+        };
+        let missing_evaluation = match &version.evaluation {
+            Evaluation::NotFound { reason } => Some(reason.as_str()),
+            _ => None,
+        };
+        let seen = Seen {
+            aliases: self.aliases(),
+            policy_tag: policy_tag.map(str::to_owned),
+        };
+        let champion = self.champion(policy);
+        let champion_metrics = champion.map(VersionReview::metric_set);
+        Proposal::promotion(Promotion {
+            policy,
+            decision: &decision,
+            candidate: Candidate {
+                version: candidate,
+                missing_evaluation,
+            },
+            candidate_metrics: &version.metric_set(),
+            champion: champion
+                .map(|c| c.version.version.as_str())
+                .zip(champion_metrics.as_ref()),
+            seen: &seen,
+            protection,
+        })
     }
 
     /// The index of the version holding `alias`.

@@ -2,8 +2,14 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::client::{Client, Request};
+use super::error::ApiError;
+use super::paging::all_pages;
 use super::registered_model::Tag;
 use crate::policy::number;
+
+/// Page size for experiment search.
+const EXPERIMENTS_PAGE: u32 = 50_000;
 
 /// A metric's latest value, as runs and logged models report it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,4 +174,61 @@ pub(crate) fn id_filters(field: &str, ids: &[String], per: usize) -> Vec<String>
             format!("{field} IN ({})", quoted.join(", "))
         })
         .collect()
+}
+
+impl Client {
+    /// The ids of every experiment, active or deleted (`runs/search` needs them).
+    pub async fn all_experiment_ids(&self) -> Result<Vec<String>, ApiError> {
+        all_pages(|token| {
+            let mut request = Request::get("experiments/search")
+                .query("max_results", EXPERIMENTS_PAGE.to_string())
+                .query("view_type", "ALL");
+            if let Some(token) = token {
+                request = request.query("page_token", token);
+            }
+            async move {
+                let page: SearchExperimentsResponse = self.read(request).await?;
+                let ids = page
+                    .experiments
+                    .into_iter()
+                    .map(|e| e.experiment_id)
+                    .collect();
+                Ok((ids, page.next_page_token))
+            }
+        })
+        .await
+    }
+
+    /// One page of `runs/search` (a read sent as POST: retried like a GET).
+    pub async fn search_runs(&self, search: &SearchRuns) -> Result<SearchRunsResponse, ApiError> {
+        self.read(Request::post("runs/search", search)).await
+    }
+
+    /// The runs with these ids, in batches of at most [`RUN_IDS_PER_SEARCH`] ids per
+    /// `runs/search` call.
+    pub async fn runs_by_id(
+        &self,
+        run_ids: &[String],
+        experiment_ids: &[String],
+    ) -> Result<Vec<Run>, ApiError> {
+        let mut runs = Vec::with_capacity(run_ids.len());
+        for filter in run_id_filters(run_ids) {
+            let batch = all_pages(|page_token| {
+                let search = SearchRuns {
+                    experiment_ids: experiment_ids.to_vec(),
+                    filter: filter.clone(),
+                    max_results: RUN_IDS_PER_SEARCH as u32,
+                    run_view_type: "ALL".to_owned(),
+                    page_token,
+                };
+                async move {
+                    let page = self.search_runs(&search).await?;
+                    Ok((page.runs, page.next_page_token))
+                }
+            })
+            .await?;
+            runs.extend(batch);
+        }
+        Ok(runs)
+    }
 }

@@ -12,6 +12,9 @@
 
 use serde_json::{json, Value};
 
+use super::client::{Client, Request};
+use super::error::ApiError;
+use super::paging::all_pages;
 use super::review::VersionReview;
 use crate::policy::{stats, MetricAliases, RowComparisons};
 
@@ -55,6 +58,29 @@ impl SearchTraces {
             body["page_token"] = token.into();
         }
         body
+    }
+}
+
+impl Client {
+    /// The rows an evaluation run scored (`mlflow.genai.evaluate`: one trace per row, with
+    /// each scorer's feedback), every page of them. Empty for a run that left no traces.
+    pub async fn evaluation_rows(
+        &self,
+        experiment_id: &str,
+        run_id: &str,
+    ) -> Result<Vec<EvaluatedRow>, ApiError> {
+        let Some(search) = SearchTraces::of_run(experiment_id, run_id) else {
+            return Err(ApiError::Inconsistent {
+                detail: format!("{run_id:?} is not an MLflow run id"),
+            });
+        };
+        let search = &search;
+        all_pages(|page_token| async move {
+            let request = Request::post(SEARCH_TRACES, &search.body(page_token.as_deref()));
+            let page: Value = self.read(request).await?;
+            Ok(read_page(&page, run_id))
+        })
+        .await
     }
 }
 

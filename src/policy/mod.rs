@@ -26,6 +26,7 @@ pub mod number;
 mod parse;
 mod plan;
 mod preview;
+mod proposal;
 mod rules;
 pub mod stats;
 
@@ -48,6 +49,7 @@ pub use parse::{
 };
 pub use plan::{summary, AliasMove, Candidate, MoveState, Plan, Refusal};
 pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
+pub use proposal::{AliasWrite, Promotion, Proposal, Protection, Seen};
 pub use rules::{
     default_champion_metrics, AliasNames, MetricAliases, MissingMetric, Policy, Rule,
     POLICY_VERSION,

@@ -20,27 +20,20 @@ pub(crate) fn from_json(value: &serde_json::Value) -> Option<f64> {
     }
 }
 
-/// The `f64` nearest to a JSON number (`None` if there is none: never in practice).
+/// The `f64` nearest to a JSON number, correctly rounded (serde_json's `float_roundtrip`, on
+/// every target).
 pub(crate) fn of(n: &serde_json::Number) -> Option<f64> {
-    #[cfg(target_arch = "wasm32")]
-    return exact(n.as_str());
-    #[cfg(not(target_arch = "wasm32"))]
     n.as_f64()
 }
 
-/// The `f64` nearest to a number in JSON's syntax, correctly rounded (±∞ beyond the range):
-/// by the browser in the app, by serde_json (`float_roundtrip`) natively.
-fn exact(json: &str) -> Option<f64> {
-    #[cfg(target_arch = "wasm32")]
-    return Some(js_sys::Number::parse_float(json)).filter(|v| !v.is_nan());
-    #[cfg(not(target_arch = "wasm32"))]
-    serde_json::from_str::<f64>(json).ok().or_else(|| {
-        Some(if json.starts_with('-') {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        })
-    })
+/// The `f64` nearest to a number in JSON's syntax, correctly rounded; ±∞ beyond the range.
+fn exact(json: &str) -> f64 {
+    match serde_json::from_str::<f64>(json) {
+        Ok(v) => v,
+        // serde_json refuses a number beyond f64's range; the syntax was checked by the caller.
+        Err(_) if json.starts_with('-') => f64::NEG_INFINITY,
+        Err(_) => f64::INFINITY,
+    }
 }
 
 /// Writes finite numbers as JSON numbers and the rest as protobuf JSON strings.
@@ -169,7 +162,7 @@ pub fn parse_decimal(text: &str) -> Result<f64, NumberError> {
         json.push_str(e);
     }
     match exact(&json) {
-        Some(v) if v.is_finite() => Ok(v),
+        v if v.is_finite() => Ok(v),
         // Syntax was checked above: what is not finite now is out of range.
         _ => Err(NumberError::NotFinite),
     }

@@ -83,6 +83,10 @@ pub enum Refusal {
     },
     /// Not a valid MLflow alias name.
     BadAlias(String),
+    /// The noise-aware champion rule waits for the per-row comparison.
+    RowsPending,
+    /// The model has no such version.
+    NoSuchVersion(String),
 }
 
 impl fmt::Display for Refusal {
@@ -114,6 +118,13 @@ impl fmt::Display for Refusal {
                 now.as_deref()
                     .map_or("unset".to_owned(), |v| format!("on v{v}"))
             ),
+            Refusal::RowsPending => f.write_str(
+                "The per-row comparison with the champion is not there yet: the noise-aware \
+                 champion rule waits for it.",
+            ),
+            Refusal::NoSuchVersion(version) => {
+                write!(f, "The model has no version {version}.")
+            }
             Refusal::BadAlias(name) => write!(
                 f,
                 "\"{name}\" is not a valid MLflow alias (letters, digits, '_' and '-', not \
@@ -177,6 +188,13 @@ impl Plan {
             return Err(Refusal::Fails {
                 failed: decision.failures().count(),
             });
+        }
+        if decision
+            .champion_comparison
+            .as_ref()
+            .is_some_and(|c| c.rows_pending)
+        {
+            return Err(Refusal::RowsPending);
         }
         let plan = Plan::for_decision(policy, decision, candidate.version, current);
         if plan.is_empty() {

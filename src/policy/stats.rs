@@ -246,14 +246,14 @@ pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
     }
     // P(X ≤ min(b, c)) for X ~ Binomial(n, 1/2), summed in logs to stay finite for large n.
     let k = b.min(c);
-    let ln_half_n = n as f64 * ln(0.5);
+    let ln_half_n = n as f64 * 0.5f64.ln();
     let mut ln_choose = 0.0; // ln C(n, 0)
     let mut tail = 0.0;
     for i in 0..=k {
         if i > 0 {
-            ln_choose += ln((n - i + 1) as f64) - ln(i as f64);
+            ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
         }
-        tail += exp(ln_choose + ln_half_n);
+        tail += (ln_choose + ln_half_n).exp();
     }
     (2.0 * tail).min(1.0)
 }
@@ -409,9 +409,9 @@ pub fn normal_quantile(p: f64) -> f64 {
     let horner = |c: &[f64], x: f64| c.iter().fold(0.0, |acc, &k| acc * x + k);
     let tail = |q: f64| horner(&QUANTILE_C, q) / (horner(&QUANTILE_D, q) * q + 1.0);
     let x = if p < 0.024_25 {
-        tail((-2.0 * ln(p)).sqrt())
+        tail((-2.0 * p.ln()).sqrt())
     } else if p > 1.0 - 0.024_25 {
-        -tail((-2.0 * ln(1.0 - p)).sqrt())
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
     } else {
         let q = p - 0.5;
         let r = q * q;
@@ -424,7 +424,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         1.0 - normal_upper(x)
     };
     let e = phi - p;
-    let u = e * (2.0 * std::f64::consts::PI).sqrt() * exp(x * x / 2.0);
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
     x - u / (1.0 + x * u / 2.0)
 }
 
@@ -490,7 +490,7 @@ fn erfc(x: f64) -> f64 {
     // exp(-x²) split to keep precision: x² = xs² + (x − xs)(x + xs), xs = x rounded to 1/16.
     let xs = (x * 16.0).trunc() / 16.0;
     let del = (x - xs) * (x + xs);
-    exp(-xs * xs) * exp(-del) * ratio
+    (-xs * xs).exp() * (-del).exp() * ratio
 }
 
 /// 1/√π.
@@ -579,23 +579,6 @@ fn percentile_interval(values: &mut [f64], low: f64, high: f64) -> (f64, f64) {
         values[i] + (next - values[i]) * frac
     };
     (at(low), at(high))
-}
-
-/// eˣ. In the app, the browser's (`Math.exp`): Rust's own costs the bundle ~0.3 KB, and both
-/// are within an ulp or two.
-fn exp(x: f64) -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    return js_sys::Math::exp(x);
-    #[cfg(not(target_arch = "wasm32"))]
-    x.exp()
-}
-
-/// The natural logarithm, as [`exp`] (`Math.log` in the app).
-fn ln(x: f64) -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    return js_sys::Math::log(x);
-    #[cfg(not(target_arch = "wasm32"))]
-    x.ln()
 }
 
 /// SplitMix64: small, fast and fixed, so intervals are reproducible everywhere.

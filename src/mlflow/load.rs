@@ -1,0 +1,95 @@
+//! The review's load sequence: a model's versions, aliases and evaluation metrics, read in a
+//! few batched requests (never one per version), the first screen first.
+
+use super::client::Client;
+use super::error::ApiError;
+use super::model_version::ModelVersion;
+use super::registered_model::RegisteredModel;
+use super::review::ReviewData;
+
+/// Versions on the review's first screen, decided before the older ones have loaded.
+pub const FIRST_SCREEN: u32 = 25;
+
+/// Which versions [`Client::load_review`] loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The newest [`FIRST_SCREEN`] and those holding an alias: the review's first screen.
+    FirstScreen,
+    /// Every version.
+    All,
+}
+
+impl Client {
+    /// What is needed to review model `name`: its versions (`scope`), aliases and evaluation
+    /// metrics with provenance ([`ReviewData::all_versions`] says whether these are all of its
+    /// versions). Requests: 3 listing calls (model, versions, experiments), one `runs/search`
+    /// per 1 000 runs, one `logged-models/search` per 100 logged-model sources, and for the
+    /// first screen one `model-versions/search` per alias holder outside the newest page. Any
+    /// failure fails the whole load: a decision is never made on part of the data.
+    pub async fn load_review(&self, name: &str, scope: Scope) -> Result<ReviewData, ApiError> {
+        // The three listing calls do not depend on each other.
+        let (model, (mut versions, all_versions), experiments) = futures::future::try_join3(
+            self.get_registered_model(name),
+            self.versions_in(name, scope),
+            self.all_experiment_ids(),
+        )
+        .await?;
+        if !all_versions {
+            // The versions holding an alias, when not among the newest: few (usually production
+            // and champion). One that is not there is reported below, as a dangling alias.
+            for alias in &model.aliases {
+                if !versions.iter().any(|v| v.version == alias.version) {
+                    let (holder, _) = self
+                        .newest_model_versions(name, Some(&alias.version), 1)
+                        .await?;
+                    versions.extend(holder);
+                }
+            }
+        }
+        let review = self.with_evidence(model, versions, &experiments).await?;
+        Ok(ReviewData {
+            all_versions,
+            ..review
+        })
+    }
+
+    /// The versions of model `name` in `scope`, and whether they are all of them.
+    async fn versions_in(
+        &self,
+        name: &str,
+        scope: Scope,
+    ) -> Result<(Vec<ModelVersion>, bool), ApiError> {
+        match scope {
+            Scope::All => Ok((self.all_model_versions(name).await?, true)),
+            Scope::FirstScreen => self.newest_model_versions(name, None, FIRST_SCREEN).await,
+        }
+    }
+
+    /// `versions` of `model` with their evaluation metrics: refused when an alias names a
+    /// version that is not among them.
+    async fn with_evidence(
+        &self,
+        model: RegisteredModel,
+        versions: Vec<ModelVersion>,
+        experiments: &[String],
+    ) -> Result<ReviewData, ApiError> {
+        let dangling = ReviewData::dangling_aliases(&model, &versions);
+        if !dangling.is_empty() {
+            return Err(ApiError::Inconsistent {
+                detail: format!(
+                    "the model's aliases name versions that the {} listed versions do not include \
+                     ({})",
+                    versions.len(),
+                    dangling.join(", ")
+                ),
+            });
+        }
+        let runs = self
+            .runs_by_id(&ReviewData::run_ids(&versions), experiments)
+            .await?;
+        let logged = self
+            .logged_models(&ReviewData::logged_model_ids(&versions), experiments)
+            .await?;
+        Ok(ReviewData::assemble(model, versions, &runs, &logged, None))
+    }
+}

@@ -1,0 +1,280 @@
+//! Proposals: alias moves waiting for someone's confirmation, with everything the confirmation
+//! shows and the audit records keep — for a promotion, a rollback, a reviewer's own move, and
+//! the ways on after a partial apply (retry the rest, restore). Pure: it takes plain values (the
+//! registry as read, the policies, the decision), so the dashboard and the command propose the
+//! same moves, and it is tested natively.
+
+use std::collections::BTreeMap;
+
+use super::audit::{used_metrics, AuditRecord, MoveKind, PolicySource, PolicyUsed, RECORD_FORMAT};
+use super::decision::Decision;
+use super::metrics::MetricSet;
+use super::plan::{summary, AliasMove, Candidate, Plan, Refusal};
+use super::rules::Policy;
+
+/// The registry as the proposal was made from it: the writes re-read it and refuse if it
+/// changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// The model's aliases (alias → version).
+    pub aliases: BTreeMap<String, String>,
+    /// The model's saved policy tag (`podium.policy`), as text.
+    pub policy_tag: Option<String>,
+}
+
+/// Which aliases need the model's name typed before they move: those the saved policy or the
+/// policy in effect protects (a what-if cannot lift a protection), and those the deployment
+/// protects whatever the policy says.
+#[derive(Debug, Clone, Copy)]
+pub struct Protection<'a> {
+    /// The model's saved policy (or the default one).
+    pub saved: &'a Policy,
+    /// The policy the decision was made under.
+    pub in_effect: &'a Policy,
+    /// The deployment's protected aliases (`podium.json`).
+    pub deployment: &'a [String],
+}
+
+impl Protection<'_> {
+    /// Whether moving `alias` needs the model's name typed.
+    pub fn protects(&self, alias: &str) -> bool {
+        self.saved.is_protected(alias)
+            || self.in_effect.is_protected(alias)
+            || self.deployment.iter().any(|a| a == alias)
+    }
+}
+
+/// One alias move and the audit record to write once it is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasWrite {
+    /// The move.
+    pub change: AliasMove,
+    /// Its record (written as a tag on the version that received or lost the alias).
+    pub record: AuditRecord,
+}
+
+/// What a promotion is decided from.
+#[derive(Debug, Clone, Copy)]
+pub struct Promotion<'a> {
+    /// The policy in effect.
+    pub policy: &'a Policy,
+    /// The decision for the candidate under it.
+    pub decision: &'a Decision,
+    /// The candidate.
+    pub candidate: Candidate<'a>,
+    /// The candidate's metrics.
+    pub candidate_metrics: &'a MetricSet,
+    /// The champion compared against, and its metrics.
+    pub champion: Option<(&'a str, &'a MetricSet)>,
+    /// The registry the decision was made from.
+    pub seen: &'a Seen,
+    /// Which aliases are protected (its `saved` is the model's saved policy).
+    pub protection: Protection<'a>,
+}
+
+/// Alias moves waiting for confirmation, with what the confirmation shows and the records keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    /// Why the moves are made.
+    pub kind: MoveKind,
+    /// The moves, in order.
+    pub plan: Plan,
+    /// The registry the moves were planned against (the writes re-check it).
+    pub seen: Seen,
+    /// The decision or reason in words.
+    pub summary: String,
+    /// The policy, for a promotion.
+    pub policy: Option<PolicyUsed>,
+    /// How that policy differs from the saved one (empty: it is the saved one).
+    pub differences: Vec<String>,
+    /// The decision, for a promotion.
+    pub decision: Option<Decision>,
+    /// The candidate and the metrics the decision used.
+    pub candidate: Option<(String, MetricSet)>,
+    /// The champion compared against and its metrics used.
+    pub champion: Option<(String, MetricSet)>,
+    /// Per move, the key of the record it undoes (rollback, restore).
+    pub undoes: Vec<Option<String>>,
+    /// Aliases among the moves that need the model's name typed.
+    pub protected: Vec<String>,
+}
+
+impl Proposal {
+    fn new(
+        kind: MoveKind,
+        plan: Plan,
+        seen: Seen,
+        summary: String,
+        protection: Protection,
+    ) -> Proposal {
+        let protected = plan
+            .moves
+            .iter()
+            .map(|m| m.alias.clone())
+            .filter(|a| protection.protects(a))
+            .collect();
+        Proposal {
+            kind,
+            plan,
+            seen,
+            summary,
+            policy: None,
+            differences: Vec::new(),
+            decision: None,
+            candidate: None,
+            champion: None,
+            undoes: Vec::new(),
+            protected,
+        }
+    }
+
+    /// The promotion a decision implies ([`Plan::propose`]), or why there is none.
+    pub fn promotion(p: Promotion) -> Result<Proposal, Refusal> {
+        let plan = Plan::propose(p.policy, p.decision, p.candidate, &p.seen.aliases)?;
+        let version = p.candidate.version;
+        let saved = p.protection.saved;
+        let source = if p.policy != saved {
+            PolicySource::WhatIf
+        } else if p.seen.policy_tag.is_some() {
+            PolicySource::Saved
+        } else {
+            PolicySource::Defaults
+        };
+        let text = summary(p.policy, p.decision, version, &p.seen.aliases);
+        let proposal = Proposal::new(
+            MoveKind::Promotion,
+            plan,
+            p.seen.clone(),
+            text,
+            p.protection,
+        );
+        Ok(Proposal {
+            policy: Some(PolicyUsed::new(p.policy, source)),
+            differences: p.policy.differences(saved),
+            decision: Some(p.decision.clone()),
+            candidate: Some((
+                version.to_owned(),
+                used_metrics(p.policy, p.candidate_metrics),
+            )),
+            champion: p
+                .champion
+                .map(|(v, metrics)| (v.to_owned(), used_metrics(p.policy, metrics))),
+            ..proposal
+        })
+    }
+
+    /// A reviewer's own move: `alias` to `version`, or removed (`None`).
+    pub fn manual(
+        alias: &str,
+        version: Option<&str>,
+        seen: &Seen,
+        protection: Protection,
+    ) -> Result<Proposal, Refusal> {
+        let plan = Plan::manual(alias, version, &seen.aliases)?;
+        let text = format!("manual: {}", plan.moves[0]);
+        let kind = MoveKind::Manual;
+        Ok(Proposal::new(kind, plan, seen.clone(), text, protection))
+    }
+
+    /// Undoing the recorded move `undone` (audit tag `key`).
+    pub fn rollback(
+        key: &str,
+        undone: &AliasMove,
+        seen: &Seen,
+        protection: Protection,
+    ) -> Result<Proposal, Refusal> {
+        let plan = Plan::rollback(undone, &seen.aliases)?;
+        let text = format!("rollback of {undone} ({key})");
+        let proposal = Proposal::new(MoveKind::Rollback, plan, seen.clone(), text, protection);
+        Ok(Proposal {
+            undoes: vec![Some(key.to_owned())],
+            ..proposal
+        })
+    }
+
+    /// After a partial apply: the moves not yet made, planned against the registry `now`.
+    pub fn retry_rest(&self, now: &Seen, protection: Protection) -> Option<Proposal> {
+        let rest: Vec<AliasMove> = self
+            .plan
+            .moves
+            .iter()
+            .filter(|m| now.aliases.get(&m.alias) != m.to.as_ref())
+            .map(|m| AliasMove {
+                from: now.aliases.get(&m.alias).cloned(),
+                ..m.clone()
+            })
+            .collect();
+        if rest.is_empty() {
+            return None;
+        }
+        let plan = Plan { moves: rest };
+        let fresh = Proposal::new(self.kind, plan, now.clone(), String::new(), protection);
+        Some(Proposal {
+            plan: fresh.plan,
+            seen: fresh.seen,
+            protected: fresh.protected,
+            ..self.clone()
+        })
+    }
+
+    /// After a partial apply: the `applied` moves (each with its record's key, if written)
+    /// undone, newest first, where the registry `now` still shows them.
+    pub fn restore(
+        &self,
+        applied: &[(AliasMove, Option<String>)],
+        now: &Seen,
+        protection: Protection,
+    ) -> Option<Proposal> {
+        let mut back = Vec::new();
+        let mut undoes = Vec::new();
+        for (m, key) in applied.iter().rev() {
+            if now.aliases.get(&m.alias) == m.to.as_ref() {
+                back.push(AliasMove {
+                    alias: m.alias.clone(),
+                    from: m.to.clone(),
+                    to: m.from.clone(),
+                });
+                undoes.push(key.clone());
+            }
+        }
+        if back.is_empty() {
+            return None;
+        }
+        let text: Vec<String> = back.iter().map(ToString::to_string).collect();
+        let text = format!(
+            "restore after a partial {}: {}",
+            self.kind.label(),
+            text.join(", ")
+        );
+        let plan = Plan { moves: back };
+        let proposal = Proposal::new(MoveKind::Restore, plan, now.clone(), text, protection);
+        Some(Proposal { undoes, ..proposal })
+    }
+
+    /// The writes, each with its audit record: made by `user` (when known) at `at` (ms).
+    pub fn writes(&self, user: Option<&str>, at: i64) -> Vec<AliasWrite> {
+        self.plan
+            .moves
+            .iter()
+            .enumerate()
+            .map(|(i, change)| AliasWrite {
+                change: change.clone(),
+                record: AuditRecord {
+                    format: RECORD_FORMAT,
+                    kind: self.kind,
+                    alias: change.alias.clone(),
+                    from: change.from.clone(),
+                    to: change.to.clone(),
+                    at,
+                    user: user.map(str::to_owned),
+                    summary: self.summary.clone(),
+                    policy: self.policy.clone(),
+                    candidate_metrics: self.candidate.as_ref().map(|(_, m)| m.clone()),
+                    champion: self.champion.as_ref().map(|(v, _)| v.clone()),
+                    champion_metrics: self.champion.as_ref().map(|(_, m)| m.clone()),
+                    undoes: self.undoes.get(i).cloned().flatten(),
+                },
+            })
+            .collect()
+    }
+}

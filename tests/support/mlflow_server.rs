@@ -1,0 +1,192 @@
+//! Real `mlflow server`s for tests (scripts/mlflow): each starts from a copy of a store seeded
+//! once per seed script, on a free loopback port, and is stopped (its store removed) on drop.
+//! Used by the native live tests of the MLflow layer and by the end-to-end tests.
+// Each test binary uses part of it.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The repository.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Where tests leave screenshots, server logs and template stores.
+pub fn out_dir() -> PathBuf {
+    let dir = root().join("target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real `mlflow server` (scripts/mlflow) with its own sqlite store; stopped on drop.
+pub struct Mlflow {
+    data: PathBuf,
+    pub url: String,
+}
+
+/// The admin of a basic-auth test server (scripts/mlflow's default).
+pub const ADMIN: (&str, &str) = ("admin", "podium-local-admin");
+
+impl Mlflow {
+    /// Starts a server on a free port with the demo data.
+    pub fn start_seeded(name: &str) -> Mlflow {
+        Mlflow::start_from(name, false, &[])
+    }
+
+    /// Like [`Mlflow::start_seeded`], with scripts/mlflow's server options
+    /// (`--cors-allowed-origins O`, `--static-prefix /P`); `url` then includes the prefix.
+    pub fn start_seeded_with(name: &str, options: &[&str]) -> Mlflow {
+        Mlflow::start_from(name, false, options)
+    }
+
+    /// Starts MLflow's basic-auth app with the demo data and the users `viewer` (READ only)
+    /// and `editor` (EDIT on health_monitor_agent); the admin is [`ADMIN`].
+    pub fn start_seeded_auth(name: &str) -> Mlflow {
+        Mlflow::start_from(name, true, &[])
+    }
+
+    /// Like [`Mlflow::start_seeded`], with the demo's `scale_agent` of 1 000 versions too
+    /// (its template store takes ~2 minutes to seed, once).
+    pub fn start_seeded_scale(name: &str) -> Mlflow {
+        Mlflow::start_copy(name, template(&SCALE_TEMPLATE, Seed::Scale), false, &[])
+    }
+
+    /// Seeding takes longer than starting: each test's server starts from a copy of stores
+    /// seeded once per run of the test binary (and kept while the seed script is unchanged).
+    fn start_from(name: &str, auth: bool, options: &[&str]) -> Mlflow {
+        let template = if auth {
+            template(&AUTH_TEMPLATE, Seed::Auth)
+        } else {
+            template(&TEMPLATE, Seed::Plain)
+        };
+        Mlflow::start_copy(name, template, auth, options)
+    }
+
+    fn start_copy(name: &str, template: &Path, auth: bool, options: &[&str]) -> Mlflow {
+        let data = out_dir().join(format!("mlflow-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data).unwrap();
+        for db in ["mlflow.db", "basic_auth.db"] {
+            if template.join(db).exists() {
+                std::fs::copy(template.join(db), data.join(db)).unwrap();
+            }
+        }
+        let mut args = vec!["start", "--data", data.to_str().unwrap()];
+        if auth {
+            args.push("--basic-auth");
+        }
+        args.extend(options);
+        let out = script("mlflow", &args);
+        Mlflow {
+            url: out.trim().to_owned(),
+            data,
+        }
+    }
+}
+
+impl Mlflow {
+    /// MLflow on the backend store `store` (e.g. [`Postgres::database`]), seeded with the demo
+    /// data through MLflow itself (no store copy: the store is not a file).
+    pub fn start_seeded_on(name: &str, store: &str) -> Mlflow {
+        let data = out_dir().join(format!("mlflow-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let dir = data.to_str().unwrap().to_owned();
+        let url = script(
+            "mlflow",
+            &["start", "--data", &dir, "--backend-store-uri", store],
+        );
+        let mlflow = Mlflow {
+            url: url.trim().to_owned(),
+            data,
+        };
+        script("mlflow", &["seed", "--data", &dir]);
+        mlflow
+    }
+}
+
+static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+static AUTH_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+static SCALE_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The demo data of a template store: as seeded, behind basic auth, or with `scale_agent`.
+#[derive(Clone, Copy)]
+enum Seed {
+    Plain,
+    Auth,
+    Scale,
+}
+
+/// A seeded store to copy, made once: keyed by the seed script's and scripts/mlflow's text.
+fn template(slot: &'static std::sync::OnceLock<PathBuf>, seed: Seed) -> &'static Path {
+    slot.get_or_init(|| {
+        let mut stamp: u64 = 0xcbf2_9ce4_8422_2325;
+        for file in ["scripts/seed_demo.py", "scripts/mlflow"] {
+            for b in std::fs::read(root().join(file)).unwrap() {
+                stamp = (stamp ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        let kind = match seed {
+            Seed::Plain => "plain",
+            Seed::Auth => "auth",
+            Seed::Scale => "scale",
+        };
+        let dir = out_dir().join(format!("mlflow-template-{kind}-{stamp:016x}"));
+        if !dir.join("seeded").exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+            let mut args = vec!["start", "--data", dir.to_str().unwrap()];
+            if let Seed::Auth = seed {
+                args.push("--basic-auth");
+            }
+            script("mlflow", &args);
+            let mut seed_args = vec!["seed", "--data", dir.to_str().unwrap()];
+            if let Seed::Scale = seed {
+                seed_args.extend(["--versions", "1000"]);
+            }
+            let seeded = Command::new(root().join("scripts/mlflow"))
+                .args(&seed_args)
+                .status()
+                .expect("scripts/mlflow seed");
+            script("mlflow", &["stop", "--data", dir.to_str().unwrap()]);
+            assert!(seeded.success(), "seeding the template store failed");
+            std::fs::write(dir.join("seeded"), "").unwrap();
+        }
+        dir
+    })
+}
+
+impl Mlflow {
+    /// Stops the server and removes its store (also done on drop).
+    pub fn stop(&self) {
+        let _ = Command::new(root().join("scripts/mlflow"))
+            .args(["stop", "--data", self.data.to_str().unwrap()])
+            .status();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+impl Drop for Mlflow {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Runs scripts/`name` with `args`; what it printed. Panics if it fails.
+pub fn script(name: &str, args: &[&str]) -> String {
+    let out = Command::new(root().join("scripts").join(name))
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| panic!("scripts/{name}: {e}"));
+    assert!(out.status.success(), "scripts/{name} {args:?} failed");
+    String::from_utf8(out.stdout).unwrap()
+}
