@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use podium::mlflow::{Client, Credentials, SearchRegisteredModelsResponse};
+use podium::mlflow::{Client, Credentials, Fetch, SearchRegisteredModelsResponse};
 use podium::ui::{provide_client, Connection, ModelTable, ModelsScreen, Settings, SESSION_KEY};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -65,7 +65,11 @@ async fn unreachable_mlflow_shows_an_error_panel() {
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         // Port 9 on loopback: nothing listens there, so the browser reports a network error.
-        provide_client(Client::new("http://127.0.0.1:9", Credentials::None));
+        provide_client(Client::new(
+            "http://127.0.0.1:9",
+            &Credentials::None,
+            Fetch::new(),
+        ));
         view! { <ModelsScreen /> }
     });
     let shown = eventually(10_000, || {
@@ -113,7 +117,7 @@ fn storage_keys(storage: &web_sys::Storage) -> Vec<String> {
 /// The settings form in a fresh container, with the client signal it replaces on save.
 async fn mount_settings() -> (HtmlElement, RwSignal<Client>, impl Drop) {
     let root = container();
-    let client = RwSignal::new(Client::same_origin());
+    let client = RwSignal::new(Client::new("", &Credentials::None, Fetch::new()));
     let mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_context(client);
         view! { <Settings initial=Connection::default() /> }

@@ -66,7 +66,7 @@ fn preview_after_a_threshold_edit() {
 #[ignore = "benchmark: run by hand with scripts/bench_wasm"]
 async fn review_screen_after_a_threshold_edit() {
     use leptos::prelude::*;
-    use podium::mlflow::Client;
+    use podium::mlflow::{Client, Credentials, Fetch};
     use podium::ui::{provide_client, ReviewPanel};
     use wasm_bindgen::JsCast;
     use web_sys::{HtmlElement, HtmlInputElement};
@@ -78,7 +78,7 @@ async fn review_screen_after_a_threshold_edit() {
         let data = synthetic_review::synthetic_review(n);
         let started = now_ms();
         let handle = leptos::mount::mount_to(root.clone(), move || {
-            provide_client(Client::same_origin());
+            provide_client(Client::new("", &Credentials::None, Fetch::new()));
             view! { <ReviewPanel review=data.clone() shared=None /> }
         });
         leptos::task::tick().await;

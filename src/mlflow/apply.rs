@@ -93,6 +93,24 @@ impl ApplyReport {
     pub fn is_complete(&self, planned: usize) -> bool {
         self.stopped.is_none() && self.refused.is_none() && self.applied.len() == planned
     }
+
+    /// Whether every one of the `planned` moves was applied and recorded.
+    pub fn is_clean(&self, planned: usize) -> bool {
+        self.is_complete(planned) && self.applied.iter().all(|s| s.record.is_ok())
+    }
+
+    /// `Applied: production: v4 → v6 (recorded as podium.audit.…); …`.
+    pub fn applied_text(&self) -> String {
+        let done: Vec<String> = self
+            .applied
+            .iter()
+            .map(|s| match &s.record {
+                Ok(key) => format!("{} (recorded as {key})", s.change),
+                Err(e) => format!("{} (not recorded: {e})", s.change),
+            })
+            .collect();
+        format!("Applied: {}.", done.join("; "))
+    }
 }
 
 impl Client {

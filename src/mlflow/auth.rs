@@ -6,6 +6,7 @@
 use std::fmt;
 
 use base64::Engine as _;
+use serde::{Deserialize, Serialize};
 
 /// How to authenticate to the tracking server. Never printed: `Debug` redacts secrets.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -51,7 +52,8 @@ impl Credentials {
 }
 
 /// How the user signs in to MLflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AuthMode {
     /// No authentication.
     #[default]

@@ -129,6 +129,8 @@ pub struct Client {
     base: Arc<str>,
     /// The `Authorization` header's value, made once from the credentials.
     authorization: Option<Arc<str>>,
+    /// The user name of basic-auth credentials.
+    username: Option<Arc<str>>,
     transport: Arc<dyn Transport>,
     requests: Arc<AtomicU32>,
     on_retry: Option<RetryObserver>,
@@ -139,6 +141,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base", &self.base)
+            .field("username", &self.username)
             .field("signed_in", &self.authorization.is_some())
             .finish_non_exhaustive()
     }
@@ -156,6 +159,10 @@ impl Client {
         Client {
             base: base_url.trim().trim_end_matches('/').into(),
             authorization: credentials.authorization().map(Arc::from),
+            username: match credentials {
+                Credentials::Basic { username, .. } => Some(username.as_str().into()),
+                _ => None,
+            },
             transport: Arc::new(transport),
             requests: Arc::new(AtomicU32::new(0)),
             on_retry: None,
@@ -183,6 +190,11 @@ impl Client {
     /// The tracking server's base URL (empty: the page's own origin).
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// The user name the client signs in with (basic auth), if any.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
     }
 
     /// HTTP requests sent so far by this client and its clones (retries included).

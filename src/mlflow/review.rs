@@ -118,8 +118,6 @@ impl ReviewData {
                 .or_default()
                 .push(a.alias.clone());
         }
-        // Unstable sorts here and below: the keys are unique, and the stable sort's code costs
-        // ~0.5 KB of brotli per element type (docs/benchmarks.md).
         versions.sort_unstable_by_key(|v| std::cmp::Reverse(v.number()));
         let versions = versions
             .into_iter()

@@ -12,7 +12,7 @@ use super::metrics::MetricSet;
 use super::rules::{MetricAliases, Policy};
 
 /// Every version's metrics as a dense table: one row per version, one column per metric key.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricTable {
     keys: Vec<String>,
     index: HashMap<String, usize>,

@@ -1,11 +1,10 @@
 //! The deployment's `podium.json`, read once at start (public/boot.js fetches it) and shared
-//! by every screen.
+//! by every screen through context.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::deploy::{ConfigError, Deployment};
-use leptos::prelude::window;
+use leptos::prelude::{provide_context, use_context, window};
 
 /// The deployment's `podium.json` as `public/boot.js` fetched it while the wasm loaded (status,
 /// content type and text, on `window.podiumConfig`), read as [`Deployment::from_response`]
@@ -23,25 +22,20 @@ pub fn page_deployment() -> Result<Deployment, ConfigError> {
     )
 }
 
-thread_local! {
-    // One per page, read by components and by event handlers (which run outside any reactive
-    // owner, so context would not reach them).
-    static DEPLOYMENT: RefCell<Arc<Deployment>> = RefCell::default();
+/// Makes `deployment` the one every component below reads.
+pub fn provide_deployment(deployment: Deployment) {
+    provide_context(Arc::new(deployment));
 }
 
-/// Makes `deployment` the page's (at start; tests mount components under several).
-pub fn set_deployment(deployment: Deployment) {
-    DEPLOYMENT.with(|d| *d.borrow_mut() = Arc::new(deployment));
-}
-
-/// The page's deployment from [`set_deployment`]; the defaults before that.
-pub fn deployment() -> Arc<Deployment> {
-    DEPLOYMENT.with(|d| d.borrow().clone())
+/// The deployment provided by an ancestor ([`provide_deployment`]); the defaults (no
+/// `podium.json`) when none was, as for a component mounted on its own in a test.
+pub fn use_deployment() -> Arc<Deployment> {
+    use_context::<Arc<Deployment>>().unwrap_or_default()
 }
 
 /// How the screens name the policy of a model with none saved.
-pub fn default_policy_name() -> &'static str {
-    if deployment().default_policy.is_some() {
+pub fn default_policy_name(deployment: &Deployment) -> &'static str {
+    if deployment.default_policy.is_some() {
         "this deployment's default policy (podium.json)"
     } else {
         "the seed's default policy"

@@ -83,7 +83,7 @@ pub fn MetricCharts() -> impl IntoView {
     let state = use_review();
     // Rebuilt only when rules are added, removed or renamed: an edit updates a chart in place,
     // so a drag keeps its grip.
-    let charts = state.rules();
+    let charts = state.edit.rules();
     view! {
         <section class="charts" aria-labelledby="charts-heading">
             <h2 id="charts-heading">"Metrics across versions"</h2>
@@ -122,29 +122,30 @@ fn Chart(
     metric: String,
 ) -> impl IntoView {
     let state = use_review();
-    let data = state.data();
+    let data = state.versions.data();
     let n = data.versions.len();
-    let index = move || state.in_effect().with(|e| e.index_of(id));
+    let index = move || state.edit.in_effect().with(|e| e.index_of(id));
     let threshold = Memo::new(move |_| {
         state
+            .edit
             .in_effect()
             .with(|e| e.index_of(id).and_then(|i| e.policy.rules[i].threshold))
     });
     let scale = {
         let column = index().unwrap_or(usize::MAX);
-        let preview = state.verdicts().get_untracked();
+        let preview = state.versions.verdicts().get_untracked();
         let values = (0..n).filter_map(|row| preview.cells(row).get(column).and_then(|c| c.value));
         Scale::over(values.chain(threshold.get_untracked()))
     };
     // Only this rule's verdicts and values: other rules' edits leave it equal.
     let points = Memo::new(move |_| {
         // The versions the table draws.
-        let first = state.first_row().get().min(n);
+        let first = state.versions.first_row().get().min(n);
         let count = WINDOW.min(n - first);
         let Some(column) = index() else {
             return Vec::new();
         };
-        state.verdicts().with(|p| {
+        state.versions.verdicts().with(|p| {
             (first..first + count)
                 .filter_map(|row| {
                     let cell = p.cells(row).get(column)?;
@@ -180,7 +181,7 @@ fn Chart(
             _ => view! { <circle class="point pass" cx=num(p.x) cy=num(p.y) r="4" /> }.into_any(),
         };
         view! {
-            <g class="version-point" on:click=move |_| state.choose_candidate(p.row)>
+            <g class="version-point" on:click=move |_| state.versions.choose_candidate(p.row)>
                 <title>{title}</title>
                 {mark}
             </g>
@@ -191,12 +192,12 @@ fn Chart(
         points.with(|ps| ps.iter().find(|p| p.row == row).copied())
     };
     let candidate_ring = move || {
-        at_row(Some(state.candidate().get())).map(|p| {
+        at_row(Some(state.versions.candidate_row().get())).map(|p| {
             view! { <circle class="candidate-ring" cx=num(p.x) cy=num(p.y) r="8" /> }
         })
     };
     let champion_mark = move || {
-        at_row(state.champion_row().get()).map(|p| {
+        at_row(state.versions.champion_row().get()).map(|p| {
             let d = format!("M{} {} l5 5 l-5 5 l-5 -5 z", num(p.x), num(p.y - 17.0));
             view! { <path class="champion-mark" d=d /> }
         })
@@ -206,9 +207,9 @@ fn Chart(
     let interval = {
         let metric = metric.clone();
         move || {
-            let rows = state.rows()?;
+            let rows = state.rows.loaded()?;
             let c = row_comparison(&rows, &metric)?;
-            let p = at_row(Some(state.candidate().get()))?;
+            let p = at_row(Some(state.versions.candidate_row().get()))?;
             let (low, high) = c.interval;
             let y = |d: f64| num(scale.y(c.baseline_mean + d).clamp(TOP, H - BOTTOM));
             let title = format!(
@@ -279,7 +280,9 @@ fn ThresholdHandle(
         let Some(svg) = svg else { return };
         let rect = svg.get_bounding_client_rect();
         let y = (f64::from(ev.client_y()) - rect.top()) * H / rect.height();
-        state.set_threshold_value(id, scale.value(y.clamp(TOP, H - BOTTOM)));
+        state
+            .edit
+            .set_threshold_value(id, scale.value(y.clamp(TOP, H - BOTTOM)));
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let delta = match ev.key().as_str() {
@@ -289,7 +292,7 @@ fn ThresholdHandle(
         };
         ev.prevent_default();
         if let Some(t) = threshold.get_untracked() {
-            state.set_threshold_value(id, t + delta);
+            state.edit.set_threshold_value(id, t + delta);
         }
     };
     let on_down = move |ev: web_sys::PointerEvent| {

@@ -18,7 +18,7 @@ use crate::ui::verdict::look;
 #[component]
 pub fn DecisionPanel() -> impl IntoView {
     let state = use_review();
-    let data = state.data();
+    let data = state.versions.data();
     if data.versions.is_empty() {
         return view! {
             <section class="decision">
@@ -29,17 +29,15 @@ pub fn DecisionPanel() -> impl IntoView {
     }
     // Text parts are plain closures (a text node is only written when its text changes); the
     // lists below are memos, so an unchanged list is not redrawn.
-    let version = move || {
-        let row = state.candidate().get();
-        state.data().versions[row].version.version.clone()
-    };
+    let version = move || state.versions.candidate().get();
     let plan = move || {
-        let aliases = state.data().aliases();
+        let aliases = state.versions.data().aliases();
         let version = version();
         state.decision().with(|d| {
             let d = d.as_ref()?;
             Some(
                 state
+                    .edit
                     .in_effect()
                     .with(|e| summary(&e.policy, d, &version, &aliases)),
             )
@@ -54,7 +52,7 @@ pub fn DecisionPanel() -> impl IntoView {
                 .filter(|c| c.verdict == Verdict::Pass)
                 .count();
             let failed = d.failures().count();
-            let rules = state.in_effect().with(|e| e.policy.rules.len());
+            let rules = state.edit.in_effect().with(|e| e.policy.rules.len());
             let verdict = if d.passes {
                 "Passes the policy"
             } else {
@@ -86,7 +84,7 @@ pub fn DecisionPanel() -> impl IntoView {
             <h2 id="decision-heading">{move || format!("Decision for v{}", version())}</h2>
             <p class="plan" data-testid="plan" aria-live="polite">{plan}</p>
             <super::promote::PromoteBar />
-            <super::promote::ReportPanel />
+            <super::report::ReportPanel />
             <p>{tally}</p>
             <CheckList checks />
             <h3>"Against the champion"</h3>
@@ -140,16 +138,19 @@ fn ComparisonTable(
                 .into_any();
         };
         let show = |v: Option<f64>| v.map(number::display).unwrap_or_else(|| "—".to_owned());
-        let per_row = state.rows();
-        let status = state.rows_status();
-        let data = state.data();
-        let versions = state.champion_row().get().and_then(|h| {
+        let per_row = state.rows.loaded();
+        let status = state.rows.status();
+        let data = state.versions.data();
+        let versions = state.versions.champion_row().get().and_then(|h| {
             Some((
-                data.versions.get(state.candidate().get())?,
+                data.versions.get(state.versions.candidate_row().get())?,
                 &data.versions[h],
             ))
         });
-        let aliases = state.in_effect().with(|e| e.policy.metric_aliases.clone());
+        let aliases = state
+            .edit
+            .in_effect()
+            .with(|e| e.policy.metric_aliases.clone());
         let rows = cmp
             .metrics
             .iter()
@@ -220,7 +221,7 @@ fn ComparisonTable(
                         {text}
                         {failed.then(|| view! {
                             " "
-                            <button on:click=move |_| state.retry_rows()>"Read again"</button>
+                            <button on:click=move |_| state.rows.retry()>"Read again"</button>
                         })}
                     </p>
                 }

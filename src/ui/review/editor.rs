@@ -12,9 +12,9 @@ use crate::policy::{number, Field, MissingMetric, NumberField, Problem, RuleId};
 pub fn PolicyEditor() -> impl IntoView {
     let state = use_review();
     // Rows are rebuilt only when rules are added or removed, so typing keeps its focus.
-    let rule_ids = Memo::new(move |_| state.draft().with(|d| d.rule_ids()));
+    let rule_ids = Memo::new(move |_| state.edit.draft().with(|d| d.rule_ids()));
     let policy_problems = Memo::new(move |_| {
-        state.checked().with(|c| match c {
+        state.edit.checked().with(|c| match c {
             Err(problems) => problems
                 .iter()
                 .filter(|p| p.rule.is_none())
@@ -52,9 +52,9 @@ fn label(field: Field) -> &'static str {
 #[component]
 fn RuleRow(id: RuleId) -> impl IntoView {
     let state = use_review();
-    let rule = Memo::new(move |_| state.draft().with(|d| d.rule(id).cloned()));
+    let rule = Memo::new(move |_| state.edit.draft().with(|d| d.rule(id).cloned()));
     let problems = Memo::new(move |_| {
-        state.checked().with(|c| match c {
+        state.edit.checked().with(|c| match c {
             Err(all) => all
                 .iter()
                 .filter(|p| p.rule == Some(id))
@@ -84,8 +84,9 @@ fn RuleRow(id: RuleId) -> impl IntoView {
             })
         }
     };
-    let set =
-        move |field: NumberField| move |ev| state.set_number(id, field, event_target_value(&ev));
+    let set = move |field: NumberField| {
+        move |ev| state.edit.set_number(id, field, event_target_value(&ev))
+    };
     let field_id = move |name: &str| format!("rule-{}-{name}", id.0);
     let error_id = field_id("error");
     let number_input = move |field: NumberField, name: &str, label: &'static str| {
@@ -122,7 +123,7 @@ fn RuleRow(id: RuleId) -> impl IntoView {
                 </label>
                 <select
                     id=field_id("direction")
-                    on:change=move |ev| state.set_direction(id, event_target_value(&ev) != "lower")
+                    on:change=move |ev| state.edit.set_direction(id, event_target_value(&ev) != "lower")
                 >
                     <option value="higher" selected=greater>
                         "higher"
@@ -137,7 +138,7 @@ fn RuleRow(id: RuleId) -> impl IntoView {
                     type="button"
                     class="remove"
                     aria-label=move || format!("Remove the rule for {}", metric())
-                    on:click=move |_| state.remove_rule(id)
+                    on:click=move |_| state.edit.remove_rule(id)
                 >
                     "Remove"
                 </button>
@@ -170,6 +171,7 @@ fn ThresholdSlider(
     // The ranges change only when the rules do: a closure, no memo of its own.
     let range = move || {
         state
+            .versions
             .ranges()
             .with(|all| all.iter().find(|(r, _)| *r == id).map(|(_, range)| *range))
     };
@@ -201,7 +203,7 @@ fn ThresholdSlider(
                     prop:value=value
                     on:input=move |ev| {
                         if let Ok(v) = number::parse_decimal(&event_target_value(&ev)) {
-                            state.set_threshold_value(id, v);
+                            state.edit.set_threshold_value(id, v);
                         }
                     }
                 />
@@ -214,17 +216,22 @@ fn ThresholdSlider(
 #[component]
 fn KeyMetrics() -> impl IntoView {
     let state = use_review();
-    let choices = Memo::new(move |_| state.draft().with(|d| d.key_metric_choices()));
+    let choices = Memo::new(move |_| state.edit.draft().with(|d| d.key_metric_choices()));
     let choice = move |(i, metric): (usize, String)| {
         let id = format!("key-metric-{i}");
         let label_for = id.clone();
         let checked = {
             let m = metric.clone();
-            move || state.draft().with(|d| d.champion_metrics().contains(&m))
+            move || {
+                state
+                    .edit
+                    .draft()
+                    .with(|d| d.champion_metrics().contains(&m))
+            }
         };
         let toggle = {
             let m = metric.clone();
-            move |ev| state.set_key_metric(&m, event_target_checked(&ev))
+            move |ev| state.edit.set_key_metric(&m, event_target_checked(&ev))
         };
         view! {
             <label for=label_for class="checkbox">
@@ -241,8 +248,8 @@ fn KeyMetrics() -> impl IntoView {
                 <input
                     type="checkbox"
                     id="noise-aware"
-                    prop:checked=move || state.draft().with(|d| d.noise_aware_champion())
-                    on:change=move |ev| state.set_noise_aware_champion(event_target_checked(&ev))
+                    prop:checked=move || state.edit.draft().with(|d| d.noise_aware_champion())
+                    on:change=move |ev| state.edit.set_noise_aware_champion(event_target_checked(&ev))
                 />
                 "Count a win or a loss only beyond noise (95 % interval of the per-row difference)"
             </label>
@@ -254,7 +261,8 @@ fn KeyMetrics() -> impl IntoView {
 #[component]
 fn MissingMetricChoice() -> impl IntoView {
     let state = use_review();
-    let is = move |mode: MissingMetric| move || state.draft().with(|d| d.missing_metric() == mode);
+    let is =
+        move |mode: MissingMetric| move || state.edit.draft().with(|d| d.missing_metric() == mode);
     view! {
         <label for="missing-metric">"When a version lacks a metric"</label>
         <select
@@ -265,7 +273,7 @@ fn MissingMetricChoice() -> impl IntoView {
                 } else {
                     MissingMetric::Skip
                 };
-                state.set_missing_metric(mode);
+                state.edit.set_missing_metric(mode);
             }
         >
             <option value="skip" selected=is(MissingMetric::Skip)>
@@ -287,11 +295,11 @@ fn AddRule() -> impl IntoView {
         ev.prevent_default();
         let name = metric.get();
         if !name.trim().is_empty() {
-            state.add_rule(&name);
+            state.edit.add_rule(&name);
             set_metric.set(String::new());
         }
     };
-    let keys = state.table().keys().to_vec();
+    let keys = state.versions.table().keys().to_vec();
     view! {
         <form class="add-rule" on:submit=add>
             <label for="new-metric">"Add a rule for metric"</label>

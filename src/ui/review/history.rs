@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 
-use super::promote::{manual, rollback};
 use super::state::use_review;
 use crate::policy::{history, HistoryEntry, Plan};
 use crate::ui::format_time;
@@ -14,7 +13,7 @@ use crate::ui::format_time;
 #[component]
 pub fn HistoryPanel() -> impl IntoView {
     let state = use_review();
-    let data = state.data();
+    let data = state.versions.data();
     let entries = history(data.versions.iter().flat_map(|v| {
         v.version
             .tags
@@ -98,12 +97,12 @@ fn HistoryRow(entry: HistoryEntry, can_roll_back: bool) -> impl IntoView {
                 let label = format!("Roll back {} to {to}…", change.alias);
                 let key = entry.key.clone();
                 let change = change.clone();
-                let open = move |_| match rollback(&state, &key, &change) {
-                    Ok(moves) => state.ask_to_confirm(moves),
+                let open = move |_| match state.rollback(&key, &change) {
+                    Ok(moves) => state.writes.ask_to_confirm(moves),
                     Err(e) => set_error.set(Some(e)),
                 };
                 view! {
-                    <button type="button" disabled=move || state.busy().get() on:click=open>
+                    <button type="button" disabled=move || state.writes.busy().get() on:click=open>
                         {label}
                     </button>
                 }
@@ -131,7 +130,7 @@ fn HistoryRow(entry: HistoryEntry, can_roll_back: bool) -> impl IntoView {
 #[component]
 fn AliasActions() -> impl IntoView {
     let state = use_review();
-    let data = state.data();
+    let data = state.versions.data();
     let (alias, set_alias) = signal(String::new());
     let first = data
         .versions
@@ -142,10 +141,10 @@ fn AliasActions() -> impl IntoView {
     let (error, set_error) = signal(None::<String>);
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match manual(&state, &alias.get(), Some(&version.get())) {
+        match state.manual(&alias.get(), Some(&version.get())) {
             Ok(moves) => {
                 set_error.set(None);
-                state.ask_to_confirm(moves);
+                state.writes.ask_to_confirm(moves);
             }
             Err(e) => set_error.set(Some(e)),
         }
@@ -165,13 +164,13 @@ fn AliasActions() -> impl IntoView {
         .map(|a| {
             let name = a.alias.clone();
             let label = format!("Remove {} (v{})…", a.alias, a.version);
-            let open = move |_| match manual(&state, &name, None) {
-                Ok(moves) => state.ask_to_confirm(moves),
+            let open = move |_| match state.manual(&name, None) {
+                Ok(moves) => state.writes.ask_to_confirm(moves),
                 Err(e) => set_error.set(Some(e)),
             };
             view! {
                 <li>
-                    <button type="button" class="remove" disabled=move || state.busy().get() on:click=open>
+                    <button type="button" class="remove" disabled=move || state.writes.busy().get() on:click=open>
                         {label}
                     </button>
                 </li>
@@ -200,7 +199,7 @@ fn AliasActions() -> impl IntoView {
             <select id="alias-version" on:change=move |ev| set_version.set(event_target_value(&ev))>
                 {versions}
             </select>
-            <button type="submit" disabled=move || state.busy().get()>
+            <button type="submit" disabled=move || state.writes.busy().get()>
                 "Set alias…"
             </button>
         </form>

@@ -1,21 +1,25 @@
 //! The model review screen: every version's verdict under the (edited) policy, the decision for
 //! one candidate, and the alias plan. Every verdict here comes from `policy::`.
 //!
-//! - `state.rs` — `ReviewState`: the screen's signals and memos, changed through named methods.
+//! - `state/` — `ReviewState`: the screen's parts (policy edit, versions, per-row comparison,
+//!   writes), each changed through named methods.
 //! - `status.rs` — saved policy or what-if; save, reset.
 //! - `editor.rs` — the threshold editor.
 //! - `table.rs` — the versions table; pick the candidate.
 //! - `decision.rs` — the candidate's checks, champion comparison and plan.
 //! - `charts.rs` — a chart per rule with a draggable threshold line.
 //! - `share.rs` — link, export, import.
-//! - `promote.rs` — apply the plan: confirm, write, report; retry or restore.
+//! - `promote.rs` — Apply and the writes; `confirm.rs` the confirmation; `report.rs` what a
+//!   partial apply did, with retry or restore.
 //! - `history.rs` — recorded alias moves, rollback, set or remove an alias.
 
 mod charts;
+mod confirm;
 mod decision;
 mod editor;
 mod history;
 mod promote;
+mod report;
 mod share;
 mod state;
 mod status;
@@ -26,12 +30,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 pub use state::{
-    provide_review, use_review, InEffect, Notice, Origin, Reload, ReviewState, WINDOW,
+    provide_review, use_review, InEffect, Notice, Origin, PolicyEdit, Reload, ReviewState,
+    RowsLoader, Versions, Writes, WINDOW,
 };
 
 use super::debounce::debounced;
 use super::route::{replace_url, Link, Route};
-use super::{latest, use_client, use_scoped_client, AliasChips, ErrorPanel};
+use super::{
+    detached, latest, use_client, use_deployment, use_scoped_client, AliasChips, ErrorPanel,
+};
 use crate::mlflow::{Client, Retry, ReviewData, Scope};
 
 /// Loads model `name` and shows its review.
@@ -53,16 +60,17 @@ pub fn ReviewScreen(
         let name = name.clone();
         move || {
             // Retries are shown while loading: a slow or failing server is never silent.
-            let client = client.get().on_retry(move |r| set_retry.set(Some(r)));
+            let client = client
+                .get()
+                .on_retry(move |r| set_retry.set(Some(r.clone())));
             let _ = reload.generation();
             let name = name.clone();
             async move {
                 set_retry.set(None);
-                let first = Scope::FirstScreen;
-                let (review, complete) = client.load_review(&name, first).await?;
+                let review = client.load_review(&name, Scope::FirstScreen).await?;
                 // Writes go to the server this data came from, and are never cut off half-way.
-                let older = (!complete).then(|| client.clone());
-                Ok::<_, crate::mlflow::ApiError>((Arc::new(review), client.detached(), older))
+                let older = (!review.all_versions).then(|| client.clone());
+                Ok::<_, crate::mlflow::ApiError>((Arc::new(review), detached(&client), older))
             }
         }
     });
@@ -110,27 +118,30 @@ pub fn ReviewPanel(
     #[prop(default = None)]
     older: Option<Client>,
 ) -> impl IntoView {
-    let client = client.unwrap_or_else(|| use_client().get_untracked().detached());
+    let client = client.unwrap_or_else(|| detached(&use_client().get_untracked()));
+    let deployment = use_deployment();
     let state = provide_review(ReviewState::new(
         review.clone(),
         shared.as_deref(),
         client.clone(),
         reload,
+        &deployment,
     ));
     if let Some(client) = older {
-        state.load_older(client);
+        state.versions.load_older(client);
     }
     // Who the writes are made as, when MLflow's basic-auth app says.
     leptos::task::spawn_local(async move {
         if let Ok(user) = client.current_user().await {
-            state.set_user(user);
+            state.writes.set_user(user);
         }
     });
     // The address bar follows the what-if a quarter second after the last change: browsers
     // throttle history updates (Chromium: 200 in 10 s) and a drag changes it on every move.
     let follow = debounced(250, |href: String| replace_url(&href));
-    Effect::new(move |_| follow(state.link().get()));
+    Effect::new(move |_| follow(state.edit.link().get()));
     let notices = state
+        .edit
         .notices()
         .into_iter()
         .map(|w| view! { <p class="warning" role="alert">{w}</p> })
@@ -160,7 +171,7 @@ pub fn ReviewPanel(
             <div class="review-main">
                 // Drawn again once, when the older versions arrive.
                 {move || {
-                    state.data();
+                    state.versions.data();
                     view! {
                         <table::VersionsTable />
                         <decision::DecisionPanel />
@@ -170,6 +181,6 @@ pub fn ReviewPanel(
                 }}
             </div>
         </div>
-        <promote::ConfirmDialog />
+        <confirm::ConfirmDialog />
     }
 }

@@ -12,7 +12,7 @@ pub fn SharePanel() -> impl IntoView {
     let state = use_review();
     // The link is relative to the page's <base href> (Podium may live under a sub-path).
     let base = document().base_uri().ok().flatten().unwrap_or_default();
-    let link = move || format!("{base}{}", state.link().get());
+    let link = move || format!("{base}{}", state.edit.link().get());
     let (copied, set_copied) = signal(None::<&'static str>);
     let copy = {
         let link = link.clone();
@@ -41,14 +41,19 @@ pub fn SharePanel() -> impl IntoView {
         }
     };
     let (format, set_format) = signal(ExportFormat::default());
-    let exported = move || state.in_effect().with(|e| format.get().render(&e.policy));
+    let exported = move || {
+        state
+            .edit
+            .in_effect()
+            .with(|e| format.get().render(&e.policy))
+    };
     let (import_text, set_import_text) = signal(String::new());
     let (import_result, set_import_result) = signal(None::<Result<(), Vec<String>>>);
     let import = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match Policy::from_json(&import_text.get()) {
             Ok(p) => {
-                state.import(&p);
+                state.edit.import(&p);
                 set_import_result.set(Some(Ok(())));
             }
             Err(e) => set_import_result.set(Some(Err(e.messages()))),

@@ -4,33 +4,34 @@
 use leptos::prelude::*;
 
 use super::state::{use_review, Notice, Origin};
-use crate::mlflow::{Client, POLICY_TAG};
-use crate::ui::default_policy_name;
+use crate::mlflow::{SaveOutcome, POLICY_TAG};
+use crate::ui::{default_policy_name, use_deployment};
 
 /// The policy status bar: saved or what-if, save, reset.
 #[component]
 pub fn PolicyStatus() -> impl IntoView {
     let state = use_review();
-    let differences = Memo::new(move |_| state.differences());
-    let invalid = Memo::new(move |_| state.is_invalid());
+    let deployment = use_deployment();
+    let differences = Memo::new(move |_| state.edit.differences());
+    let invalid = Memo::new(move |_| state.edit.is_invalid());
     let (save_state, set_save_state) = signal(None::<Result<(), String>>);
     // Saving is a write: re-read the tag first and write nothing if someone else saved since.
     let save = move |_| {
-        if invalid.get_untracked() || state.busy().get_untracked() {
+        if invalid.get_untracked() || state.writes.busy().get_untracked() {
             return;
         }
-        let policy = state.in_effect().with_untracked(|e| e.policy.clone());
+        let policy = state.edit.in_effect().with_untracked(|e| e.policy.clone());
         let json = policy.to_json();
-        let name = state.data().model.name.clone();
-        let seen = state.saved_tag().get_untracked();
-        let client = state.client();
-        state.set_busy(true);
+        let name = state.versions.data().model.name.clone();
+        let seen = state.edit.saved_tag().get_untracked();
+        let client = state.writes.client();
+        state.writes.set_busy(true);
         leptos::task::spawn_local(async move {
-            let outcome = save_guarded(&client, &name, seen, &json).await;
-            state.set_busy(false);
+            let outcome = client.save_policy(&name, seen.as_deref(), &json).await;
+            state.writes.set_busy(false);
             match outcome {
                 SaveOutcome::Saved => {
-                    state.mark_saved(policy, json);
+                    state.edit.mark_saved(policy, json);
                     set_save_state.set(Some(Ok(())));
                 }
                 SaveOutcome::SomeoneElseSaved => {
@@ -50,10 +51,10 @@ pub fn PolicyStatus() -> impl IntoView {
         });
     };
     let reset = move |_| {
-        state.reset();
+        state.edit.reset();
         set_save_state.set(None);
     };
-    let from_link = (state.origin() == Origin::Link).then(|| {
+    let from_link = (state.edit.origin() == Origin::Link).then(|| {
         view! {
             <p class="warning">
                 "This screen's policy came from a link, not from the model: read it in the editor \
@@ -63,8 +64,8 @@ pub fn PolicyStatus() -> impl IntoView {
     });
     // A metric that matches nothing is skipped by every version: say so, with its look-alike.
     let unmatched = Memo::new(move |_| {
-        let table = state.table();
-        let found = state.in_effect().with(|e| table.unmatched(&e.policy));
+        let table = state.versions.table();
+        let found = state.edit.in_effect().with(|e| table.unmatched(&e.policy));
         found
             .into_iter()
             .map(|(metric, near)| {
@@ -91,12 +92,12 @@ pub fn PolicyStatus() -> impl IntoView {
             {move || {
                 let differences = differences.get();
                 if differences.is_empty() {
-                    let text = if state.saved_tag().with(Option::is_some) {
+                    let text = if state.edit.saved_tag().with(Option::is_some) {
                         "The preview uses the saved policy.".to_owned()
                     } else {
                         format!(
                             "The preview uses {} (none is saved on this model).",
-                            default_policy_name()
+                            default_policy_name(&deployment)
                         )
                     };
                     view! { <p>{text}</p> }.into_any()
@@ -123,7 +124,7 @@ pub fn PolicyStatus() -> impl IntoView {
                     })
             }}
             <div class="actions">
-                <button type="button" on:click=save disabled=move || invalid.get() || state.busy().get()>
+                <button type="button" on:click=save disabled=move || invalid.get() || state.writes.busy().get()>
                     "Save policy to MLflow"
                 </button>
                 <button type="button" on:click=reset>
@@ -136,54 +137,5 @@ pub fn PolicyStatus() -> impl IntoView {
                 None => ().into_any(),
             }}
         </div>
-    }
-}
-
-/// What saving the policy came to.
-enum SaveOutcome {
-    Saved,
-    /// The tag changed since `seen`: nothing was written.
-    SomeoneElseSaved,
-    /// Why nothing (or nothing known) was saved.
-    Failed(String),
-}
-
-/// Writes `json` as the model's policy tag unless the tag differs from `seen` (someone else
-/// saved); an answer that is lost is settled by reading the tag again.
-async fn save_guarded(
-    client: &Client,
-    name: &str,
-    seen: Option<String>,
-    json: &str,
-) -> SaveOutcome {
-    let read_tag = || async {
-        client
-            .get_registered_model(name)
-            .await
-            .map(|m| m.tag(POLICY_TAG).map(str::to_owned))
-    };
-    match read_tag().await {
-        Err(e) => {
-            return SaveOutcome::Failed(format!(
-                "Nothing was saved: could not re-read the model first: {e}"
-            ))
-        }
-        Ok(tag) if tag != seen => return SaveOutcome::SomeoneElseSaved,
-        Ok(_) => {}
-    }
-    match client
-        .set_registered_model_tag(name, POLICY_TAG, json)
-        .await
-    {
-        Ok(()) => SaveOutcome::Saved,
-        Err(e) if e.outcome_unknown() => match read_tag().await {
-            Ok(Some(tag)) if tag == json => SaveOutcome::Saved,
-            Ok(_) => SaveOutcome::Failed(format!("Not saved: {e}")),
-            Err(_) => SaveOutcome::Failed(format!(
-                "No answer from MLflow ({e}), and it could not be re-read: reload the page to see \
-                 whether the policy was saved."
-            )),
-        },
-        Err(e) => SaveOutcome::Failed(format!("Not saved: {e}")),
     }
 }
