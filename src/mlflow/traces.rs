@@ -86,8 +86,8 @@ impl Client {
 
 /// One `traces/search` answer (`{"traces": [...], "next_page_token": "..."}`) as rows of
 /// evaluation run `run_id` ([`evaluated_row`]), and the next page's token. Read as a
-/// `serde_json::Value` rather than into typed structs: the Value reader is in the bundle
-/// already, typed structs would add their own serde code.
+/// `serde_json::Value`: Podium takes a few fields from each trace's deeply nested, evolving
+/// JSON (tags, metadata, each assessment's feedback, whose value may be any JSON).
 pub fn read_page(page: &Value, run_id: &str) -> (Vec<EvaluatedRow>, Option<String>) {
     let rows = match &page["traces"] {
         Value::Array(traces) => traces.iter().map(|t| evaluated_row(t, run_id)).collect(),
@@ -105,7 +105,7 @@ pub struct EvaluatedRow {
     /// The row's inputs as MLflow recorded them.
     pub inputs: Option<String>,
     /// (scorer name, score): pass/fail as 1 or 0, numbers as they are; several feedbacks of
-    /// one name averaged. A few per row, so a list (a map type of its own costs the bundle).
+    /// one name averaged. A few per row, so a list.
     pub scores: Vec<(String, f64)>,
 }
 
@@ -257,7 +257,7 @@ fn keyed<'a>(
         .filter(|(i, _)| !paired[*i])
         .filter_map(|(i, row)| Some((key(row)?, i)))
         .collect();
-    stats::heapsort_by(&mut by, |a, b| a.0 < b.0);
+    by.sort_unstable_by(|a, b| a.0.cmp(b.0));
     by
 }
 

@@ -248,7 +248,7 @@ pub fn history<'a>(
             record: serde_json::from_str(value).map_err(|e| e.to_string()),
         })
         .collect();
-    // Unstable: tag keys are unique (and the stable sort costs bundle bytes).
+    // Tag keys are unique: no two entries compare equal.
     entries.sort_unstable_by(|a, b| b.at().cmp(&a.at()).then_with(|| b.key.cmp(&a.key)));
     entries
 }

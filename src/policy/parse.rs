@@ -470,8 +470,9 @@ fn validate_rule(id: RuleId, i: usize, rule: &Rule, found: &mut Found) {
 }
 
 /// MLflow's alias rule (`^[\w\-]*$`, not `latest` or `v<digits>`), not empty, and ASCII only:
-/// MLflow's `\w` also takes other Unicode letters, but checking those would add Unicode tables
-/// to the bundle: such a rare name is refused here with a clear message, never sent to MLflow.
+/// MLflow's `\w` also takes other Unicode letters, which lets a look-alike (`prоduction` with
+/// a Cyrillic `о`) pass for a real alias; such a name is refused here with a clear message,
+/// never sent to MLflow.
 pub(crate) fn valid_alias(name: &str) -> bool {
     let reserved = name.eq_ignore_ascii_case("latest")
         || (name.len() > 1

@@ -199,7 +199,6 @@ impl Policy {
 
     /// The policy as its JSON document.
     pub fn to_value(&self) -> serde_json::Value {
-        // Every output form goes through this one `Serialize` instantiation (a smaller wasm).
         serde_json::to_value(self).unwrap_or_default()
     }
 
@@ -226,7 +225,6 @@ impl Policy {
         if !seed_like {
             return None;
         }
-        // Inserting one by one: `collect` into a map would add a sort to the wasm bundle.
         let mut flat = BTreeMap::new();
         for rule in &self.rules {
             match rule {

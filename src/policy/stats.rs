@@ -261,8 +261,7 @@ pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
 /// Average ranks (1-based) of `values`, ties sharing the mean of their positions; and the
 /// tie-correction term Σ(t³ − t) over groups of t equal values.
 ///
-/// Ranks are found in a sorted copy by binary search, so the one float sort of this module
-/// serves here too (a second sort instantiation costs ~2.5 KB of wasm).
+/// Ranks are found in a sorted copy by binary search.
 fn ranks(values: &[f64]) -> (Vec<f64>, f64) {
     let mut sorted = values.to_vec();
     sort(&mut sorted);
@@ -292,35 +291,7 @@ fn ranks(values: &[f64]) -> (Vec<f64>, f64) {
 
 /// Sorts floats in IEEE total order (`-0.0` before `0.0`; never NaN here).
 fn sort(values: &mut [f64]) {
-    heapsort_by(values, |a, b| a.total_cmp(b).is_lt());
-}
-
-/// Sorts `values` by `less` (not stable). A heapsort: the standard library's sorts are faster,
-/// but their code for each element type costs the bundle ~1 KB more (docs/benchmarks.md), and
-/// 10 000 values sort here in about a millisecond.
-pub(crate) fn heapsort_by<T>(values: &mut [T], less: impl Fn(&T, &T) -> bool) {
-    let sift = |v: &mut [T], mut root: usize, end: usize| loop {
-        let mut child = 2 * root + 1;
-        if child >= end {
-            return;
-        }
-        if child + 1 < end && less(&v[child], &v[child + 1]) {
-            child += 1;
-        }
-        if !less(&v[root], &v[child]) {
-            return;
-        }
-        v.swap(root, child);
-        root = child;
-    };
-    let n = values.len();
-    for root in (0..n / 2).rev() {
-        sift(values, root, n);
-    }
-    for end in (1..n).rev() {
-        values.swap(0, end);
-        sift(values, 0, end);
-    }
+    values.sort_unstable_by(f64::total_cmp);
 }
 
 /// Wilcoxon's signed-rank test, two-sided, on the non-zero differences, as MLflow 3.18 runs

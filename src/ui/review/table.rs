@@ -10,7 +10,7 @@ use super::state::{use_review, WINDOW};
 use crate::mlflow::{run_ui_url, Evaluation};
 use crate::policy::{number, RuleId};
 use crate::ui::verdict::{look, version_look, Look};
-use crate::ui::{deployment, use_client};
+use crate::ui::{use_client, use_deployment};
 
 /// A row's height in CSS pixels (style/main.css: `.versions tbody tr`).
 const ROW_PX: usize = 30;
@@ -20,10 +20,10 @@ const ROW_PX: usize = 30;
 #[component]
 pub fn VersionsTable() -> impl IntoView {
     let state = use_review();
-    let total = state.data().versions.len();
+    let total = state.versions.data().versions.len();
     // The rule columns: rebuilt only when rules are added, removed or renamed, so a threshold
     // edit updates cells in place.
-    let columns = state.rules();
+    let columns = state.edit.rules();
     let header = move || {
         columns
             .get()
@@ -38,7 +38,7 @@ pub fn VersionsTable() -> impl IntoView {
             .collect_view()
     };
     let drawn = move || {
-        let first = state.first_row().get().min(total);
+        let first = state.versions.first_row().get().min(total);
         first..(first + WINDOW).min(total)
     };
     let rows = move || {
@@ -48,9 +48,9 @@ pub fn VersionsTable() -> impl IntoView {
             .collect_view()
     };
     // Rows not drawn are stood in for by two spacers of their height (rows are one line:
-    // style/main.css).
-    // The rows above (`true`) or below the drawn ones. The height is an SVG attribute: the CSP
-    // allows no inline style, and Leptos's `style:` would add ~1 KB to the bundle.
+    // style/main.css), above (`true`) or below the drawn ones. (`style:` sets the height
+    // through the CSSOM, which the Content-Security-Policy allows; a `style` attribute it would
+    // refuse.)
     let spacer = move |above: bool| {
         let height = move || {
             let drawn = drawn();
@@ -59,23 +59,24 @@ pub fn VersionsTable() -> impl IntoView {
             } else {
                 total - drawn.end
             };
-            (rows * ROW_PX).to_string()
+            format!("{}px", rows * ROW_PX)
         };
         view! {
             <tr aria-hidden="true">
-                <td>
-                    <svg width="1" height=height></svg>
-                </td>
+                <td style:height=height></td>
             </tr>
         }
     };
     let on_scroll = move |ev: leptos::ev::Event| {
         let scroller: web_sys::Element = event_target(&ev);
-        state.scroll_to(scroller.scroll_top().max(0) as usize / ROW_PX);
+        state
+            .versions
+            .scroll_to(scroller.scroll_top().max(0) as usize / ROW_PX);
     };
     let status = move || {
         state
-            .rest()
+            .versions
+            .older()
             .get()
             .map(|text| view! { <p class="muted" role="status">{text}</p> })
     };
@@ -123,7 +124,7 @@ fn VersionRow(
     rules: Vec<RuleId>,
 ) -> impl IntoView {
     let state = use_review();
-    let data = state.data();
+    let data = state.versions.data();
     let version = &data.versions[row];
     let number = version.version.version.clone();
     let created = version
@@ -133,6 +134,7 @@ fn VersionRow(
         .unwrap_or_default();
     let passes = Memo::new(move |_| {
         state
+            .versions
             .verdicts()
             .with(|p| p.rows.get(row).map(|r| (r.passes, r.rules_checked)))
     });
@@ -149,7 +151,7 @@ fn VersionRow(
                 _ => version_look(passes),
             })
     };
-    let selected = move || state.candidate().get() == row;
+    let selected = move || state.versions.candidate_row().get() == row;
     let aliases = version
         .aliases
         .iter()
@@ -168,7 +170,7 @@ fn VersionRow(
                         name="candidate"
                         aria-label=format!("Candidate v{number}")
                         prop:checked=selected
-                        on:change=move |_| state.choose_candidate(row)
+                        on:change=move |_| state.versions.choose_candidate(row)
                     />
                     {format!("v{number}")}
                 </label>
@@ -199,8 +201,11 @@ fn VersionRow(
 fn RuleCell(row: usize, id: RuleId) -> impl IntoView {
     let state = use_review();
     let cell = Memo::new(move |_| {
-        let index = state.in_effect().with(|e| e.index_of(id))?;
-        state.verdicts().with(|p| p.cells(row).get(index).copied())
+        let index = state.edit.in_effect().with(|e| e.index_of(id))?;
+        state
+            .versions
+            .verdicts()
+            .with(|p| p.cells(row).get(index).copied())
     });
     let class = move || {
         let class = cell
@@ -245,7 +250,7 @@ fn RuleCell(row: usize, id: RuleId) -> impl IntoView {
 #[component]
 fn Evidence(row: usize) -> impl IntoView {
     let state = use_review();
-    let data = state.data();
+    let data = state.versions.data();
     let version = &data.versions[row];
     match (&version.evaluation, &version.experiment_id) {
         (Evaluation::NotFound { reason }, _) => view! {
@@ -260,7 +265,7 @@ fn Evidence(row: usize) -> impl IntoView {
         }
         (Evaluation::Run { run_id }, Some(experiment)) => {
             let tracking = use_client().get_untracked().base_url().to_owned();
-            let href = run_ui_url(deployment().ui_url(&tracking), experiment, run_id);
+            let href = run_ui_url(use_deployment().ui_url(&tracking), experiment, run_id);
             view! {
                 <a href=href target="_blank" rel="noopener" title=format!("run {run_id}")>
                     "run"
