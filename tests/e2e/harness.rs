@@ -17,6 +17,22 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
 
+/// The plan in words under the decision (no role says "the plan": a test id).
+pub const PLAN: &str = "//p[@data-testid='plan']";
+/// The status message a write leaves on the fresh screen ("Applied: …", "Nothing was …").
+pub const OUTCOME: &str = "//*[@role='status'][starts-with(normalize-space(),'Applied') or starts-with(normalize-space(),'Nothing was')]";
+/// What an apply that was not a clean success did: the alert named by its heading.
+pub const REPORT: &str = "//*[@role='alert'][@aria-labelledby='report-heading']";
+/// The decision: the region named "Decision for v…".
+pub const DECISION: &str = "//section[@aria-labelledby='decision-heading']";
+/// Where writes go and as whom.
+pub const WHO: &str = "//p[starts-with(normalize-space(),'Writes go to')]";
+/// Which policy the preview uses, with its save and reset buttons.
+pub const POLICY_STATUS: &str =
+    "//*[@role='status'][.//button[normalize-space()='Save policy to MLflow']]";
+/// The registered models, in the region named "Registered models".
+pub const MODELS_TABLE: &str = "//section[@aria-labelledby='models-heading']//table";
+
 /// A PostgreSQL cluster of its own (scripts/postgres); stopped and removed on drop.
 pub struct Postgres {
     data: PathBuf,

@@ -12,11 +12,10 @@ use serde_json::json;
 use crate::harness::{
     aliases_of, click_button, confirm_and_apply, console, deployment_dist, find, free_port,
     mlflow_call, screenshot, set_alias_form, text_of, until, until_text, with_browser, App, Mlflow,
-    Nginx, ADMIN,
+    Nginx, ADMIN, OUTCOME, PLAN, POLICY_STATUS,
 };
 
 const HEALTH: &str = "health_monitor_agent";
-const PLAN: &str = "//p[@data-testid='plan']";
 const PROMOTES: &str = "production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics";
 /// The evidence link of v6's row.
 const V6_RUN: &str = "//tr[th[normalize-space()='v6']]//a[normalize-space()='run']";
@@ -70,10 +69,7 @@ async fn v6_evidence(browser: &Client) -> String {
 async fn apply_plan(browser: &Client) {
     click_button(browser, "Apply…").await;
     confirm_and_apply(browser, HEALTH).await;
-    until("the outcome of the writes", || {
-        text_of(browser, "//p[contains(@class,'outcome')]")
-    })
-    .await;
+    until("the outcome of the writes", || text_of(browser, OUTCOME)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,12 +215,7 @@ async fn cross_origin_with_mlflow_allowing_podiums_origin() {
             "{dialog}"
         );
         confirm_and_apply(&browser, HEALTH).await;
-        until_text(
-            &browser,
-            "//p[contains(@class,'outcome')]",
-            "staging: v6 → v5",
-        )
-        .await;
+        until_text(&browser, OUTCOME, "staging: v6 → v5").await;
         assert_quiet_console(&browser, &app.url).await;
     })
     .await;
@@ -253,11 +244,14 @@ async fn mlflow_not_allowing_podiums_origin_is_explained_and_settings_override_p
         screenshot(&browser, "hosting-cors-refused").await;
 
         // Settings start from podium.json; the user's choice overrides it for this tab.
-        find(&browser, "//details[contains(@class,'connection')]/summary")
-            .await
-            .click()
-            .await
-            .unwrap();
+        find(
+            &browser,
+            "//details/summary[normalize-space()='MLflow connection']",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
         let url = find(
             &browser,
             "//input[@id=//label[normalize-space()='Tracking server URL']/@for]",
@@ -309,7 +303,7 @@ async fn mlflow_under_a_static_prefix_with_the_deployments_default_policy() {
         );
         let status = until_text(
             &browser,
-            "//div[contains(@class,'policy-status')]",
+            POLICY_STATUS,
             "uses this deployment's default policy (podium.json)",
         )
         .await;

@@ -16,7 +16,7 @@ mod scripts;
 use fantoccini::Locator;
 use harness::{
     fill_rule_field, find, free_port, mlflow_get, screenshot, text_of, until, with_browser, App,
-    Mlflow,
+    Mlflow, PLAN,
 };
 
 /// The table row of a registered model, found by its row header like a screen reader would.
@@ -77,8 +77,6 @@ async fn unreachable_mlflow_shows_an_error_panel() {
     .await;
 }
 
-const PLAN: &str = "//p[@data-testid='plan']";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
     let mlflow = Mlflow::start_seeded("review");
@@ -114,7 +112,7 @@ async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
         // An invalid threshold is marked at its field and changes nothing.
         fill_rule_field(&browser, "relevance/mean", "Threshold", "0.7x").await;
         let error = until("the field error", || async {
-            text_of(&browser, "//fieldset[legend[normalize-space()='relevance/mean']]//p[contains(@class,'field-error')]")
+            text_of(&browser, "//p[@id=//input[@id=//label[normalize-space()='Threshold for relevance/mean']/@for]/@aria-describedby]")
                 .await
                 .filter(|t| !t.is_empty())
         })
@@ -158,7 +156,7 @@ async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
         );
         let field = browser
             .find(Locator::XPath(
-                "//fieldset[legend[normalize-space()='safety/mean']]//input[1]",
+                "//input[@id=//label[normalize-space()='Threshold for safety/mean']/@for]",
             ))
             .await
             .unwrap();

@@ -6,9 +6,8 @@ use fantoccini::Client;
 
 use crate::harness::{
     choose, click_button, find, open_review, screenshot, text_of, until, with_browser, App, Mlflow,
+    PLAN,
 };
-
-const PLAN: &str = "//p[@data-testid='plan']";
 
 /// The policy the judged_agent team would write: both scorers gate production and decide the
 /// champion.

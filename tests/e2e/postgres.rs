@@ -3,11 +3,10 @@
 
 use crate::harness::{
     aliases_of, audit_records, click_button, confirm_and_apply, text_of, until, until_text,
-    with_browser, App, Mlflow, Postgres,
+    with_browser, App, Mlflow, Postgres, OUTCOME, PLAN,
 };
 
 const HEALTH: &str = "health_monitor_agent";
-const PLAN: &str = "//p[@data-testid='plan']";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn review_and_promotion_on_an_mlflow_backed_by_postgresql() {
@@ -26,12 +25,7 @@ async fn review_and_promotion_on_an_mlflow_backed_by_postgresql() {
         );
         click_button(&browser, "Apply…").await;
         confirm_and_apply(&browser, HEALTH).await;
-        until_text(
-            &browser,
-            "//p[contains(@class,'outcome')]",
-            "production: v4 → v6",
-        )
-        .await;
+        until_text(&browser, OUTCOME, "production: v4 → v6").await;
         // The audit record is read back from PostgreSQL into the history.
         until_text(
             &browser,

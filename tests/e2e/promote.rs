@@ -9,11 +9,10 @@ use serde_json::json;
 use crate::harness::{
     aliases_of, audit_records, choose, click_button, confirm_and_apply, find, mlflow_call,
     open_review, screenshot, set_alias_form, sign_in, text_of, until, until_text, with_browser,
-    App, Mlflow, ADMIN,
+    App, Mlflow, ADMIN, DECISION, OUTCOME, PLAN, POLICY_STATUS, REPORT, WHO,
 };
 
 const HEALTH: &str = "health_monitor_agent";
-const PLAN: &str = "//p[@data-testid='plan']";
 const APPLY: &str = "//button[normalize-space()='Apply…']";
 
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -32,10 +31,7 @@ async fn apply_refusal(browser: &Client) -> String {
 
 /// The outcome the fresh screen shows after a write.
 async fn outcome(browser: &Client) -> String {
-    until("the outcome of the writes", || {
-        text_of(browser, "//p[contains(@class,'outcome')]")
-    })
-    .await
+    until("the outcome of the writes", || text_of(browser, OUTCOME)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,9 +54,7 @@ async fn missing_evidence_and_failing_candidates_are_refused_and_nothing_is_writ
                 && why.contains("logged no metrics"),
             "{why}"
         );
-        let decision = text_of(&browser, "//section[contains(@class,'decision')]")
-            .await
-            .unwrap();
+        let decision = text_of(&browser, DECISION).await.unwrap();
         assert!(decision.contains("0 of 4 rules checked"), "{decision}");
         // v2 fails relevance.
         choose(&browser, "2").await;
@@ -206,12 +200,7 @@ async fn a_candidate_that_loses_moves_only_production_and_a_rollback_restores_it
             .unwrap();
         assert!(dialog.contains("production: v6 → v4"), "{dialog}");
         confirm_and_apply(&browser, HEALTH).await;
-        until_text(
-            &browser,
-            "//p[contains(@class,'outcome')]",
-            "production: v6 → v4",
-        )
-        .await;
+        until_text(&browser, OUTCOME, "production: v6 → v4").await;
         let history = text_of(
             &browser,
             "//table[@aria-label='Recorded alias moves, newest first']",
@@ -312,10 +301,7 @@ async fn a_refused_second_write_is_reported_and_the_first_can_be_restored() {
         );
         click_button(&browser, "Apply…").await;
         confirm_and_apply(&browser, HEALTH).await;
-        let report = until("the report", || {
-            text_of(&browser, "//section[contains(@class,'report')]")
-        })
-        .await;
+        let report = until("the report", || text_of(&browser, REPORT)).await;
         assert!(report.contains("Only part of it was applied"), "{report}");
         assert!(
             report.contains("production: v4 → v6 — applied (recorded as podium.audit."),
@@ -382,17 +368,17 @@ async fn with_basic_auth_each_user_is_recorded_and_a_read_only_user_is_refused()
         browser.goto(&app.url).await.unwrap();
         sign_in(&browser, ADMIN.0, ADMIN.1).await;
         open_review_signed_in(&browser, HEALTH).await;
-        until_text(&browser, "//p[contains(@class,'who')]", "as MLflow user admin").await;
+        until_text(&browser, WHO, "as MLflow user admin").await;
         click_button(&browser, "Apply…").await;
         confirm_and_apply(&browser, HEALTH).await;
         outcome(&browser).await;
 
         // The editor (EDIT on the model) sets staging on v5.
         sign_in(&browser, "editor", "editor-password-1").await;
-        until_text(&browser, "//p[contains(@class,'who')]", "as MLflow user editor").await;
+        until_text(&browser, WHO, "as MLflow user editor").await;
         set_alias_form(&browser, "staging", "5").await;
         confirm_and_apply(&browser, HEALTH).await;
-        until_text(&browser, "//p[contains(@class,'outcome')]", "staging: v6 → v5").await;
+        until_text(&browser, OUTCOME, "staging: v6 → v5").await;
         let history = text_of(&browser, "//table[@aria-label='Recorded alias moves, newest first']")
             .await
             .unwrap();
@@ -401,11 +387,11 @@ async fn with_basic_auth_each_user_is_recorded_and_a_read_only_user_is_refused()
 
         // The viewer (READ only) is refused, with the reason, and nothing is half-applied.
         sign_in(&browser, "viewer", "viewer-password-1").await;
-        until_text(&browser, "//p[contains(@class,'who')]", "as MLflow user viewer").await;
+        until_text(&browser, WHO, "as MLflow user viewer").await;
         click_button(&browser, "Remove staging (v5)…").await;
         confirm_and_apply(&browser, HEALTH).await;
         let report = until("the refusal", || {
-            text_of(&browser, "//section[contains(@class,'report')]")
+            text_of(&browser, REPORT)
         })
         .await;
         assert!(report.contains("Nothing was applied"), "{report}");
@@ -463,7 +449,7 @@ async fn saving_a_policy_writes_nothing_when_someone_else_saved_first() {
         );
         // The fresh screen compares the kept what-if with their policy.
         let status = until("the status against their policy", || async {
-            text_of(&browser, "//div[contains(@class,'policy-status')]")
+            text_of(&browser, POLICY_STATUS)
                 .await
                 .filter(|t| t.contains("Unsaved what-if") && t.contains("rule added"))
         })

@@ -3,10 +3,9 @@
 
 use fantoccini::Client;
 
-use crate::harness::{screenshot, text_of, until, until_text, with_browser, App, Mlflow};
+use crate::harness::{screenshot, text_of, until, until_text, with_browser, App, Mlflow, PLAN};
 
 const TABLE: &str = "//table[@aria-label='Versions and their verdicts']";
-const PLAN: &str = "//p[@data-testid='plan']";
 const LOADING: &str = "//p[@role='status'][contains(., 'loading the others')]";
 
 /// The drawn row of version `v`, as a user reads it.

@@ -165,6 +165,11 @@ fn template(slot: &'static std::sync::OnceLock<PathBuf>, seed: Seed) -> &'static
 }
 
 impl Mlflow {
+    /// The server's log so far, with a line per request it answered.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data.join("server.log")).unwrap_or_default()
+    }
+
     /// Stops the server and removes its store (also done on drop).
     pub fn stop(&self) {
         let _ = Command::new(root().join("scripts/mlflow"))
