@@ -357,7 +357,7 @@ fn promotion(moves: &[(&str, Option<&str>, Option<&str>)], seen: &[(&str, &str)]
             .iter()
             .map(|(a, v)| (a.to_string(), v.to_string()))
             .collect(),
-        policy_tag: None,
+        ..Seen::default()
     };
     let policy = podium::policy::Policy::default();
     let protection = Protection {
@@ -388,7 +388,7 @@ fn aliases_now(report: &podium::mlflow::ApplyReport) -> BTreeMap<String, String>
 }
 
 #[test]
-fn moves_are_written_in_order_each_with_its_record_after_a_re_read() {
+fn moves_are_written_in_order_each_read_back_and_recorded() {
     let server = Scripted::new();
     server
         .once(
@@ -434,13 +434,13 @@ fn moves_are_written_in_order_each_with_its_record_after_a_re_read() {
         [
             "GET registered-models/get",
             "POST registered-models/alias",
-            "POST model-versions/set-tag",
             "GET registered-models/get",
+            "POST model-versions/set-tag",
             "POST registered-models/alias",
-            "POST model-versions/set-tag",
             "GET registered-models/get",
+            "POST model-versions/set-tag",
         ],
-        "re-read, write, record; re-read, write, record; read what MLflow holds"
+        "re-read; write, read back, record; write, read back, record"
     );
     let tag = &server.sent_to(Method::Post, "model-versions/set-tag")[0];
     let body: serde_json::Value = serde_json::from_str(tag.body.as_ref().unwrap()).unwrap();
@@ -500,7 +500,7 @@ fn an_alias_moved_since_the_decision_stops_everything_before_any_write() {
     assert!(
         report
             .conflict_text()
-            .contains("production was v4 when this screen loaded and is now v5"),
+            .contains("production was v4 when the decision was made and is now v5"),
         "{}",
         report.conflict_text()
     );
@@ -652,7 +652,7 @@ fn a_refused_second_move_leaves_a_partial_apply_reported_with_its_ways_on() {
     ));
     let now = Seen {
         aliases: aliases_now(&report),
-        policy_tag: None,
+        ..Seen::default()
     };
     let policy = podium::policy::Policy::default();
     let protection = Protection {
@@ -660,7 +660,8 @@ fn a_refused_second_move_leaves_a_partial_apply_reported_with_its_ways_on() {
         in_effect: &policy,
         deployment: &[],
     };
-    let rest = proposal.retry_rest(&now, protection).unwrap();
+    let applied: Vec<AliasMove> = report.applied.iter().map(|s| s.change.clone()).collect();
+    let rest = proposal.retry_rest(&applied, &now, protection).unwrap();
     assert_eq!(rest.plan.moves[0].to_string(), "champion: none → v6");
     let back = proposal
         .restore(&report.applied_moves(), &now, protection)
@@ -749,4 +750,166 @@ fn a_policy_is_saved_only_if_nobody_saved_since_it_was_read() {
         block_on(client(&server).save_policy("m", None, json)),
         SaveOutcome::Saved
     );
+}
+
+// The guard covers everything the decision read; every write is read back (issue 30).
+
+/// Regression: with a min-change rule the production decision depends on the champion, yet
+/// the guard compared only the aliases being moved: champion moved during the confirmation and
+/// production still moved on the old comparison.
+#[test]
+fn an_alias_the_plan_does_not_move_but_the_decision_read_stops_everything() {
+    let server = Scripted::new();
+    server
+        .always(
+            Method::Get,
+            "registered-models/get",
+            ok(&model_json(&[("production", "4"), ("champion", "5")], None)),
+        )
+        .always(Method::Post, "registered-models/alias", ok("{}"));
+    let proposal = promotion(
+        &[("production", Some("4"), Some("6"))],
+        &[("production", "4"), ("champion", "3")],
+    );
+    let report = apply(&client(&server), &proposal);
+    assert!(report.is_conflict(), "{report:?}");
+    assert!(
+        report
+            .conflict_text()
+            .contains("champion was v3 when the decision was made and is now v5"),
+        "{}",
+        report.conflict_text()
+    );
+    assert!(server
+        .sent_to(Method::Post, "registered-models/alias")
+        .is_empty());
+}
+
+fn versions_json(numbers: &[(&str, &str)]) -> String {
+    let versions: Vec<_> = numbers
+        .iter()
+        .map(|(n, run)| serde_json::json!({"name": "m", "version": n, "run_id": run}))
+        .collect();
+    serde_json::json!({"model_versions": versions}).to_string()
+}
+
+fn runs_json(runs: &[(&str, f64)]) -> String {
+    let runs: Vec<_> = runs
+        .iter()
+        .map(|(id, safety)| {
+            serde_json::json!({
+                "info": {"run_id": id, "experiment_id": "0"},
+                "data": {"metrics": [{"key": "safety/mean", "value": safety}]},
+            })
+        })
+        .collect();
+    serde_json::json!({"runs": runs}).to_string()
+}
+
+#[test]
+fn evidence_that_changed_since_the_decision_stops_everything() {
+    let server = Scripted::new();
+    server
+        .always(
+            Method::Get,
+            "registered-models/get",
+            ok(&model_json(&[("production", "4")], None)),
+        )
+        .each(Method::Get, "model-versions/search", |request| {
+            // One search per version the decision compared.
+            let filter = query_value(&request.url, "filter").unwrap();
+            if filter.ends_with("version_number = 6") {
+                ok(&versions_json(&[("6", "aaaa")]))
+            } else {
+                ok(&versions_json(&[("4", "bbbb")]))
+            }
+        })
+        .always(
+            Method::Get,
+            "experiments/search",
+            ok(r#"{"experiments": [{"experiment_id": "0", "name": "Default"}]}"#),
+        )
+        // v6's safety was re-evaluated since: 0.91 then, 0.88 now.
+        .always(
+            Method::Post,
+            "runs/search",
+            ok(&runs_json(&[("aaaa", 0.88), ("bbbb", 0.95)])),
+        )
+        .always(Method::Post, "registered-models/alias", ok("{}"));
+    let mut proposal = promotion(
+        &[("production", Some("4"), Some("6"))],
+        &[("production", "4")],
+    );
+    let metrics =
+        |v: f64| -> podium::policy::MetricSet { [("safety/mean", v)].into_iter().collect() };
+    proposal.seen.evidence = vec![("6".into(), metrics(0.91)), ("4".into(), metrics(0.95))];
+    let report = apply(&client(&server), &proposal);
+    assert_eq!(report.evidence_changed, ["v6: safety/mean 0.91 → 0.88"]);
+    assert!(report.is_conflict());
+    assert!(report
+        .conflict_text()
+        .contains("the evidence changed: v6: safety/mean 0.91 → 0.88"));
+    assert!(server
+        .sent_to(Method::Post, "registered-models/alias")
+        .is_empty());
+
+    // Unchanged evidence: the writes go ahead.
+    proposal.seen.evidence = vec![("6".into(), metrics(0.88)), ("4".into(), metrics(0.95))];
+    server.always(Method::Post, "model-versions/set-tag", ok("{}"));
+    let report = apply(&client(&server), &proposal);
+    assert!(!report.is_conflict(), "{report:?}");
+    assert_eq!(
+        server
+            .sent_to(Method::Post, "registered-models/alias")
+            .len(),
+        1
+    );
+}
+
+/// Regression: MLflow has no compare-and-set, so a write that landed between the guard's read
+/// and this one's left both users with "Applied".
+#[test]
+fn a_move_overwritten_right_after_it_was_written_is_reported_and_recorded_as_such() {
+    let server = Scripted::new();
+    server
+        .once(
+            Method::Get,
+            "registered-models/get",
+            ok(&model_json(&[("production", "4")], None)),
+        )
+        // Read back: another client's write has landed.
+        .always(
+            Method::Get,
+            "registered-models/get",
+            ok(&model_json(&[("production", "7")], None)),
+        )
+        .always(Method::Post, "registered-models/alias", ok("{}"))
+        .always(Method::Post, "model-versions/set-tag", ok("{}"));
+    let proposal = promotion(
+        &[("production", Some("4"), Some("6"))],
+        &[("production", "4")],
+    );
+    let report = apply(&client(&server), &proposal);
+    assert!(report.is_complete(1));
+    assert!(!report.is_clean(1), "never a clean 'Applied'");
+    assert_eq!(report.applied[0].overwritten_by.as_deref(), Some("v7"));
+    let tag = &server.sent_to(Method::Post, "model-versions/set-tag")[0];
+    let body: serde_json::Value = serde_json::from_str(tag.body.as_ref().unwrap()).unwrap();
+    let record: AuditRecord = serde_json::from_str(body["value"].as_str().unwrap()).unwrap();
+    assert_eq!(record.overwritten_by.as_deref(), Some("v7"));
+}
+
+#[test]
+fn an_invalid_move_is_refused_before_anything_is_read_or_written() {
+    let server = Scripted::new();
+    for (alias, from, to) in [
+        ("pr\u{043e}duction", Some("4"), Some("6")),
+        ("production", Some("6"), Some("6")),
+        ("latest", None, Some("6")),
+    ] {
+        let proposal = promotion(&[(alias, from, to)], &[("production", "4")]);
+        let report = apply(&client(&server), &proposal);
+        assert!(report.refused.is_some(), "{alias}: {report:?}");
+    }
+    assert!(server.sent().is_empty());
 }

@@ -288,6 +288,7 @@ fn record() -> AuditRecord {
         champion: Some("3".into()),
         champion_metrics: Some(metrics(&[("safety/mean", 0.95)])),
         undoes: None,
+        overwritten_by: None,
     }
 }
 
@@ -371,10 +372,11 @@ fn history_is_newest_first_and_keeps_unreadable_records() {
         ("4", "team", "sre"),
         ("5", "podium.audit.0000000000001.00000000", "{not json"),
     ];
-    let h = history(tags);
+    let now = newer.at + 60_000;
+    let h = history(tags, &BTreeMap::new(), now);
     assert_eq!(h.len(), 3, "other tags are not records");
     assert_eq!(h[0].record.as_ref().unwrap().user.as_deref(), Some("bob"));
     assert_eq!(h[0].version, "4");
     assert_eq!(h[1].record.as_ref().unwrap().user.as_deref(), Some("alice"));
-    assert!(h[2].record.is_err(), "shown as unreadable, not dropped");
+    assert!(h[2].record.is_none(), "shown as unreadable, not dropped");
 }

@@ -68,6 +68,17 @@ pub enum AuthMode {
 /// origin, an absolute path (`/mlflow`) a prefix on it; anything else is `http(s)://host…`.
 pub fn url_problem(url: &str) -> Option<String> {
     let url = url.trim();
+    // Browsers read a backslash as a slash and drop tabs and newlines inside an address, so
+    // `/\evil.example` or `/<tab>/evil.example` would leave this origin.
+    if let Some(c) = url
+        .chars()
+        .find(|c| *c == '\\' || c.is_control() || c.is_whitespace())
+    {
+        return Some(format!(
+            "it contains {}, which a browser may read as part of another address",
+            describe(c)
+        ));
+    }
     if url.is_empty()
         || (url.starts_with('/') && !url.starts_with("//") && !url.contains(['?', '#']))
     {
@@ -145,10 +156,11 @@ fn describe(c: char) -> String {
 /// `base_url` (empty: the page's own origin, `page_origin`). `None` when the connection is https
 /// or stays on loopback.
 pub fn exposed_over_http(base_url: &str, page_origin: &str) -> Option<String> {
-    let url = if base_url.trim().is_empty() {
-        page_origin
-    } else {
-        base_url.trim()
+    // Empty, or a path on this page's origin: the page's own scheme and host.
+    let url = match base_url.trim() {
+        "" => page_origin,
+        path if path.starts_with('/') => page_origin,
+        url => url,
     };
     let rest = url.strip_prefix("http://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::auth::Credentials;
 use super::error::ApiError;
-use super::transport::{Failure, HttpRequest, Method, Transport};
+use super::transport::{Failure, HttpRequest, Method, Transport, MAX_BODY};
 use super::API_PREFIX;
 
 /// How long one request may take, its whole body included, before it counts as failed.
@@ -263,6 +263,10 @@ impl Client {
                 Err(ApiError::from_response(response.status, &response.body))
             }
             Either::Left((Err(Failure::Aborted), _)) => Err(ApiError::Aborted),
+            Either::Left((Err(Failure::TooLarge), _)) => Err(ApiError::TooLarge {
+                url,
+                limit_mb: MAX_BODY / (1024 * 1024),
+            }),
             Either::Left((Err(Failure::Network(detail)), _)) => {
                 Err(ApiError::Network { url, detail })
             }

@@ -49,6 +49,14 @@ pub enum ApiError {
         /// The limit.
         seconds: u32,
     },
+    /// The answer was larger than Podium reads.
+    #[error("MLflow's answer to {url} was over {limit_mb} MB, more than Podium reads")]
+    TooLarge {
+        /// What was requested.
+        url: String,
+        /// The limit.
+        limit_mb: usize,
+    },
     /// MLflow answered 2xx with a body that is not the expected JSON.
     #[error("Unexpected answer from MLflow for {url}: {detail}")]
     Decode {
@@ -73,18 +81,19 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// Builds the error for a non-2xx answer from its status and body text.
+    /// Builds the error for a non-2xx answer from its status and body text. The message is
+    /// cut to [`MESSAGE_LIMIT`] characters: a server can say anything, at any length.
     pub fn from_response(status: u16, body: &str) -> ApiError {
         match serde_json::from_str::<ErrorBody>(body) {
             Ok(e) => ApiError::Http {
                 status,
-                error_code: Some(e.error_code),
-                message: e.message,
+                error_code: Some(shortened(&e.error_code, 100)),
+                message: shortened(&e.message, MESSAGE_LIMIT),
             },
             Err(_) => ApiError::Http {
                 status,
                 error_code: None,
-                message: body.trim().chars().take(500).collect(),
+                message: shortened(body.trim(), MESSAGE_LIMIT),
             },
         }
     }
@@ -129,6 +138,7 @@ impl ApiError {
             ApiError::Http { status, .. } => matches!(status, 502 | 504),
             ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Aborted => true,
             ApiError::Decode { .. }
+            | ApiError::TooLarge { .. }
             | ApiError::PermissionDenied { .. }
             | ApiError::Inconsistent { .. } => false,
         }
@@ -140,10 +150,22 @@ impl ApiError {
             ApiError::Http { status, .. } => matches!(status, 429 | 502 | 503 | 504),
             ApiError::Network { .. } | ApiError::Timeout { .. } => true,
             ApiError::Decode { .. }
+            | ApiError::TooLarge { .. }
             | ApiError::PermissionDenied { .. }
             | ApiError::Aborted
             | ApiError::Inconsistent { .. } => false,
         }
+    }
+}
+
+/// The most characters of a server's message kept in an error.
+pub const MESSAGE_LIMIT: usize = 500;
+
+/// `text`, cut to `limit` characters with `…` when longer.
+fn shortened(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

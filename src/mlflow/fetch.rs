@@ -4,7 +4,9 @@ use gloo_net::http::{Request, RequestBuilder};
 use send_wrapper::SendWrapper;
 use web_sys::AbortSignal;
 
-use super::transport::{Failure, HttpRequest, HttpResponse, LocalFuture, Method, Transport};
+use super::transport::{
+    Failure, HttpRequest, HttpResponse, LocalFuture, Method, Transport, MAX_BODY,
+};
 
 /// Sends requests with the browser's `fetch`.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +38,10 @@ impl Transport for Fetch {
                 Method::Post => Request::post(&request.url),
                 Method::Delete => Request::delete(&request.url),
             };
-            let mut builder: RequestBuilder = builder.abort_signal(signal.as_ref());
+            // MLflow's API never redirects; following one would send the credentials on.
+            let mut builder: RequestBuilder = builder
+                .abort_signal(signal.as_ref())
+                .redirect(web_sys::RequestRedirect::Error);
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
@@ -46,7 +51,18 @@ impl Transport for Fetch {
             };
             let response = sent.map_err(failure)?;
             let status = response.status();
+            let length = response.headers().get("Content-Length");
+            if length
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|n| n > MAX_BODY)
+            {
+                return Err(Failure::TooLarge);
+            }
+            // Without a length (a chunked answer) the body is read, then refused if too long.
             let body = response.text().await.map_err(failure)?;
+            if body.len() > MAX_BODY {
+                return Err(Failure::TooLarge);
+            }
             Ok(HttpResponse { status, body })
         })
     }

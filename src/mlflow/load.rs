@@ -53,6 +53,34 @@ impl Client {
         })
     }
 
+    /// Versions `numbers` of `model` with their evidence, as a review of only those versions
+    /// (the guard's re-read of what a decision compared). A version that no longer exists is
+    /// left out.
+    pub async fn load_versions(
+        &self,
+        model: RegisteredModel,
+        numbers: &[String],
+    ) -> Result<ReviewData, ApiError> {
+        let mut versions = Vec::with_capacity(numbers.len());
+        for number in numbers {
+            let (found, _) = self
+                .newest_model_versions(&model.name, Some(number), 1)
+                .await?;
+            versions.extend(found);
+        }
+        let experiments = self.all_experiment_ids().await?;
+        let runs = self
+            .runs_by_id(&ReviewData::run_ids(&versions), &experiments)
+            .await?;
+        let logged = self
+            .logged_models(&ReviewData::logged_model_ids(&versions), &experiments)
+            .await?;
+        Ok(ReviewData {
+            all_versions: false,
+            ..ReviewData::assemble(model, versions, &runs, &logged, None)
+        })
+    }
+
     /// The versions of model `name` in `scope`, and whether they are all of them.
     async fn versions_in(
         &self,

@@ -33,7 +33,7 @@ pub use auth::{
     basic_problem, exposed_over_http, token_problem, url_problem, AuthMode, Credentials,
 };
 pub use client::{Client, Request, Retry, FIRST_BACKOFF_MS, READ_ATTEMPTS, TIMEOUT_MS};
-pub use error::{ApiError, ErrorBody};
+pub use error::{ApiError, ErrorBody, MESSAGE_LIMIT};
 #[cfg(target_arch = "wasm32")]
 pub use fetch::Fetch;
 pub use load::{Scope, FIRST_SCREEN};
@@ -61,7 +61,7 @@ pub use traces::{
     evaluated_row, logged_comparison, pair_scores, read_page, row_comparisons, runs_to_read,
     EvaluatedRow, Pairing, SearchTraces, SEARCH_TRACES,
 };
-pub use transport::{Failure, HttpRequest, HttpResponse, LocalFuture, Method, Transport};
+pub use transport::{Failure, HttpRequest, HttpResponse, LocalFuture, Method, Transport, MAX_BODY};
 pub use user::{CurrentUserResponse, User};
 
 /// The REST API prefix under the tracking server's base URL.

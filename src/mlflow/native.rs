@@ -3,7 +3,9 @@
 use std::error::Error as _;
 use std::time::Duration;
 
-use super::transport::{Failure, HttpRequest, HttpResponse, LocalFuture, Method, Transport};
+use super::transport::{
+    Failure, HttpRequest, HttpResponse, LocalFuture, Method, Transport, MAX_BODY,
+};
 
 /// Sends requests with reqwest; waits with tokio's timer (so it needs a tokio runtime).
 #[derive(Debug, Clone)]
@@ -46,9 +48,22 @@ impl Transport for Native {
             if let Some(body) = request.body {
                 builder = builder.body(body);
             }
-            let response = builder.send().await.map_err(failure)?;
+            let mut response = builder.send().await.map_err(failure)?;
             let status = response.status().as_u16();
-            let body = response.text().await.map_err(failure)?;
+            if response
+                .content_length()
+                .is_some_and(|n| n > MAX_BODY as u64)
+            {
+                return Err(Failure::TooLarge);
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(failure)? {
+                if body.len() + chunk.len() > MAX_BODY {
+                    return Err(Failure::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let body = String::from_utf8_lossy(&body).into_owned();
             Ok(HttpResponse { status, body })
         })
     }

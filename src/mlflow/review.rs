@@ -205,12 +205,19 @@ impl ReviewData {
             Evaluation::NotFound { reason } => Some(reason.as_str()),
             _ => None,
         };
+        let champion = self.champion(policy);
+        let champion_metrics = champion.map(VersionReview::metric_set);
+        let mut evidence = vec![(candidate.to_owned(), version.metric_set())];
+        if let (Some(c), Some(m)) = (champion, &champion_metrics) {
+            if c.version.version != candidate {
+                evidence.push((c.version.version.clone(), m.clone()));
+            }
+        }
         let seen = Seen {
             aliases: self.aliases(),
             policy_tag: policy_tag.map(str::to_owned),
+            evidence,
         };
-        let champion = self.champion(policy);
-        let champion_metrics = champion.map(VersionReview::metric_set);
         Proposal::promotion(Promotion {
             policy,
             decision: &decision,

@@ -99,11 +99,19 @@ pub enum Failure {
     Network(String),
     /// The request was cancelled (its page went away).
     Aborted,
+    /// The answer was longer than [`MAX_BODY`]: not read further.
+    TooLarge,
 }
+
+/// The longest answer read, in bytes. The largest Podium asks for (a page of 5 000 versions,
+/// 1 000 runs with their tags and params) is a few MB; a server that sends more is misbehaving.
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Sends HTTP requests and waits: all the MLflow layer needs from the outside world.
 pub trait Transport: Send + Sync {
-    /// Sends `request` and reads the whole answer, whatever its status.
+    /// Sends `request` and reads the whole answer, whatever its status, up to [`MAX_BODY`]
+    /// bytes. Redirects are not followed: MLflow's API never needs one, and following one
+    /// would send the credentials wherever it points.
     fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, Failure>>;
 
     /// Resolves after `ms` milliseconds (back-off between retries, the time limit).

@@ -3,10 +3,14 @@
 //! the version that lost it. Each record is its own tag: two promoters never overwrite each
 //! other's records, and any MLflow client (or MLflow's UI) can read them.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::metrics::MetricSet;
-use super::plan::AliasMove;
+use super::parse::valid_alias;
+use super::plan::{AliasMove, Plan};
 use super::rules::Policy;
 
 /// Every audit tag's key starts with this.
@@ -115,6 +119,11 @@ pub struct AuditRecord {
     /// For a rollback or restore, the tag key of the record it undoes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undoes: Option<String>,
+    /// When MLflow, read right after the write, held something else: who had it then (`v7`,
+    /// or `unset`) — another write landed between this one and the read (MLflow has no
+    /// compare-and-set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overwritten_by: Option<String>,
 }
 
 /// A record too large for a tag.
@@ -205,6 +214,9 @@ pub struct RecordSummary {
     /// For a rollback or restore, the record it undoes.
     #[serde(default)]
     pub undoes: Option<String>,
+    /// Who held the alias right after the write, when it was not the move's target.
+    #[serde(default)]
+    pub overwritten_by: Option<String>,
 }
 
 impl RecordSummary {
@@ -218,6 +230,57 @@ impl RecordSummary {
     }
 }
 
+/// Why a history entry is not taken at its word. An audit record is an ordinary version tag:
+/// anyone with EDIT on the model can write one, with any user, time or alias.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Doubt {
+    /// The record could not be read: why.
+    Unreadable(String),
+    /// The tag's key is not `podium.audit.<ms>.<nonce>`, or names another time than the record's
+    /// own `at` (Podium writes both from one clock reading).
+    TimeDisagrees {
+        /// The key's time, if it has one.
+        key_ms: Option<i64>,
+        /// The record's `at`.
+        at: i64,
+    },
+    /// Dated after the moment the history was read.
+    InTheFuture {
+        /// The record's time.
+        at: i64,
+    },
+    /// It sits on a version that neither received nor lost the alias.
+    OnAnotherVersion,
+    /// Its alias is not one MLflow or Podium would move (a look-alike letter, a hidden
+    /// character).
+    BadAlias,
+    /// It moves an alias to where it already was.
+    NoMove,
+}
+
+impl fmt::Display for Doubt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Doubt::Unreadable(why) => write!(f, "unreadable record: {why}"),
+            Doubt::TimeDisagrees {
+                key_ms: Some(k),
+                at,
+            } => {
+                write!(f, "its tag's time ({k}) is not its own ({at})")
+            }
+            Doubt::TimeDisagrees { key_ms: None, .. } => {
+                f.write_str("its tag's key is not podium.audit.<time>.<nonce>")
+            }
+            Doubt::InTheFuture { .. } => f.write_str("dated in the future"),
+            Doubt::OnAnotherVersion => {
+                f.write_str("kept on a version that neither received nor lost the alias")
+            }
+            Doubt::BadAlias => f.write_str("its alias is not a valid alias name"),
+            Doubt::NoMove => f.write_str("it moves the alias to where it already was"),
+        }
+    }
+}
+
 /// One entry of a model's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
@@ -225,31 +288,96 @@ pub struct HistoryEntry {
     pub key: String,
     /// The version whose tag it is.
     pub version: String,
-    /// The record, or why it could not be read (shown, never dropped).
-    pub record: Result<RecordSummary, String>,
+    /// The record (`None`: unreadable; the doubt says why).
+    pub record: Option<RecordSummary>,
+    /// The time in the tag's key (`None`: not an audit key Podium writes).
+    pub key_ms: Option<i64>,
+    /// Why the record is not to be taken at its word; empty when nothing looks wrong.
+    pub doubts: Vec<Doubt>,
+    /// Whether "Roll back" is offered: the record passes every check, is its alias's latest
+    /// entry that does, and the alias is still where it put it.
+    pub can_roll_back: bool,
 }
 
 impl HistoryEntry {
-    fn at(&self) -> i64 {
-        self.record.as_ref().map_or(i64::MIN, |r| r.at)
+    /// The move it records, when readable.
+    pub fn change(&self) -> Option<AliasMove> {
+        self.record.as_ref().map(RecordSummary::change)
     }
 }
 
-/// Every audit record among `tags` — (version, tag key, tag value) — newest first.
+/// The time in an audit tag's key, `podium.audit.<ms>.<nonce>`.
+pub fn key_time(key: &str) -> Option<i64> {
+    let rest = key.strip_prefix(AUDIT_TAG_PREFIX)?;
+    let (ms, nonce) = rest.split_once('.')?;
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let hex = nonce.len() == 8 && nonce.bytes().all(|b| b.is_ascii_hexdigit());
+    (digits(ms, 13) && hex).then(|| ms.parse().ok()).flatten()
+}
+
+/// Every audit record among `tags` — (version, tag key, tag value) — newest first by the time in
+/// its tag's key, each with what makes it doubtful, read at `now` (ms since the epoch) while
+/// the model's aliases are `current`.
 pub fn history<'a>(
     tags: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    current: &BTreeMap<String, String>,
+    now: i64,
 ) -> Vec<HistoryEntry> {
+    // A few minutes of clock difference between the writer and this reader are not a doubt.
+    const SKEW_MS: i64 = 5 * 60 * 1000;
     let mut entries: Vec<HistoryEntry> = tags
         .into_iter()
         .filter(|(_, key, _)| key.starts_with(AUDIT_TAG_PREFIX))
-        .map(|(version, key, value)| HistoryEntry {
-            key: key.to_owned(),
-            version: version.to_owned(),
-            record: serde_json::from_str(value).map_err(|e| e.to_string()),
+        .map(|(version, key, value)| {
+            let key_ms = key_time(key);
+            let mut doubts = Vec::new();
+            let record = match serde_json::from_str::<RecordSummary>(value) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    doubts.push(Doubt::Unreadable(e.to_string()));
+                    None
+                }
+            };
+            if let Some(r) = &record {
+                if key_ms != Some(r.at) {
+                    doubts.push(Doubt::TimeDisagrees { key_ms, at: r.at });
+                }
+                if r.at > now + SKEW_MS {
+                    doubts.push(Doubt::InTheFuture { at: r.at });
+                }
+                if r.to.as_deref() != Some(version) && r.from.as_deref() != Some(version) {
+                    doubts.push(Doubt::OnAnotherVersion);
+                }
+                if !valid_alias(&r.alias) {
+                    doubts.push(Doubt::BadAlias);
+                }
+                if r.from == r.to {
+                    doubts.push(Doubt::NoMove);
+                }
+            }
+            HistoryEntry {
+                key: key.to_owned(),
+                version: version.to_owned(),
+                record,
+                key_ms,
+                doubts,
+                can_roll_back: false,
+            }
         })
         .collect();
-    // Tag keys are unique: no two entries compare equal.
-    entries.sort_unstable_by(|a, b| b.at().cmp(&a.at()).then_with(|| b.key.cmp(&a.key)));
+    // Newest first by the key's time; keys without one last. Keys are unique.
+    entries.sort_unstable_by(|a, b| b.key_ms.cmp(&a.key_ms).then_with(|| b.key.cmp(&a.key)));
+    // Only an alias's latest trustworthy entry can be rolled back (a doubtful record, however
+    // new, never chooses a rollback's target), and only while the alias is still where that
+    // entry put it.
+    let mut seen = BTreeSet::new();
+    for entry in entries.iter_mut().filter(|e| e.doubts.is_empty()) {
+        let Some(change) = entry.change() else {
+            continue;
+        };
+        entry.can_roll_back =
+            seen.insert(change.alias.clone()) && Plan::rollback(&change, current).is_ok();
+    }
     entries
 }
 

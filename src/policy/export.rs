@@ -81,22 +81,21 @@ impl Policy {
     /// A ready-to-paste Python snippet: the seed's `THRESHOLDS`, or the full policy document
     /// with a note when the policy uses more than the seed's flat form can say.
     pub fn to_python(&self) -> String {
-        let literal = |v: &serde_json::Value| -> String {
-            let text = serde_json::to_string_pretty(v).unwrap_or_default();
-            text.replace("true", "True")
-                .replace("false", "False")
-                .replace("null", "None")
-        };
         match self.to_flat_thresholds() {
             Some(_) => {
                 let ordered: serde_json::Map<String, serde_json::Value> = self
                     .rules
                     .iter()
-                    .filter_map(|r| Some((r.metric.clone(), serde_json::Number::from_f64(r.threshold?)?.into())))
+                    .filter_map(|r| {
+                        Some((
+                            r.metric.clone(),
+                            serde_json::Number::from_f64(r.threshold?)?.into(),
+                        ))
+                    })
                     .collect();
                 format!(
                     "# Promotion thresholds (exported from Podium)\nTHRESHOLDS = {}\n",
-                    literal(&serde_json::Value::Object(ordered))
+                    python_literal(&serde_json::Value::Object(ordered))
                 )
             }
             None => format!(
@@ -104,8 +103,80 @@ impl Policy {
                  # (direction, change vs champion, missing-metric mode or alias names): evaluate it\n\
                  # with `podium::policy::decide`, or port these fields to MetricThreshold.\n\
                  PODIUM_POLICY = {}\n",
-                literal(&self.to_value())
+                python_literal(&self.to_value())
             ),
         }
     }
+}
+
+/// `value` as a Python literal (`True`, `None`, dicts and lists indented by two spaces), its
+/// strings escaped so that what is pasted is what was exported: quotes and backslashes, control
+/// characters, and characters that are invisible or reorder text (a right-to-left override in a
+/// metric name would otherwise make the pasted code read differently from what it does).
+pub fn python_literal(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_python(value, 0, &mut out);
+    out
+}
+
+fn write_python(value: &serde_json::Value, depth: usize, out: &mut String) {
+    use serde_json::Value;
+    let indent = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    match value {
+        Value::Null => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_python_string(s, out),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                indent(out, depth + 1);
+                write_python(item, depth + 1, out);
+                if i + 1 < items.len() {
+                    out.push(',');
+                }
+            }
+            indent(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                indent(out, depth + 1);
+                write_python_string(key, out);
+                out.push_str(": ");
+                write_python(item, depth + 1, out);
+                if i + 1 < map.len() {
+                    out.push(',');
+                }
+            }
+            indent(out, depth);
+            out.push('}');
+        }
+    }
+}
+
+fn write_python_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if super::text::is_hidden(c) && u32::from(c) > 0xFFFF => {
+                out.push_str(&format!("\\U{:08x}", u32::from(c)))
+            }
+            c if super::text::is_hidden(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

@@ -58,9 +58,31 @@ impl MetricSet {
     }
 }
 
+impl MetricSet {
+    /// What differs from `before` to `self`, one line per metric (`safety/mean 0.91 → 0.88`,
+    /// `x added (0.5)`, `x removed`); NaN equals NaN here. Empty when the same.
+    pub fn changes_from(&self, before: &MetricSet) -> Vec<String> {
+        let show = number::display;
+        let mut out = Vec::new();
+        for (key, old) in before.iter() {
+            match self.get(key) {
+                None => out.push(format!("{key} removed")),
+                Some(new) if new.to_bits() != old.to_bits() => {
+                    out.push(format!("{key} {} → {}", show(old), show(new)))
+                }
+                Some(_) => {}
+            }
+        }
+        for (key, new) in self.iter().filter(|(k, _)| before.get(k).is_none()) {
+            out.push(format!("{key} added ({})", show(new)));
+        }
+        out
+    }
+}
+
 impl<K: Into<String>> FromIterator<(K, f64)> for MetricSet {
     fn from_iter<I: IntoIterator<Item = (K, f64)>>(iter: I) -> Self {
-        // Inserting one by one (later keys win, as with `collect`) keeps a sort out of the wasm.
+        // Later keys win, as with a map's `collect`.
         let mut set = MetricSet::new();
         for (k, v) in iter {
             set.insert(k, v);

@@ -28,11 +28,14 @@ mod plan;
 mod preview;
 mod proposal;
 mod rules;
+mod save;
 pub mod stats;
+mod text;
 
 pub use audit::{
-    fnv1a_hex, history, used_metrics, AuditRecord, HistoryEntry, MoveKind, PolicySource,
-    PolicyUsed, RecordTooLarge, AUDIT_TAG_PREFIX, RECORD_FORMAT, RECORD_LIMIT,
+    fnv1a_hex, history, key_time, used_metrics, AuditRecord, Doubt, HistoryEntry, MoveKind,
+    PolicySource, PolicyUsed, RecordSummary, RecordTooLarge, AUDIT_TAG_PREFIX, RECORD_FORMAT,
+    RECORD_LIMIT,
 };
 pub use champion::{
     row_comparison, ChampionComparison, MetricComparison, MetricOutcome, RowComparisons, Tally,
@@ -40,7 +43,7 @@ pub use champion::{
 pub use check::{Check, CheckKind, Verdict};
 pub use decision::{decide, decide_with_rows, Decision};
 pub use draft::{NumberField, PolicyDraft, RuleDraft};
-pub use export::ExportFormat;
+pub use export::{python_literal, ExportFormat};
 pub use metrics::MetricSet;
 pub(crate) use parse::{parse_unique, valid_alias};
 pub use parse::{
@@ -54,3 +57,5 @@ pub use rules::{
     default_champion_metrics, AliasNames, MetricAliases, MissingMetric, Policy, Rule,
     POLICY_VERSION,
 };
+pub use save::SaveReview;
+pub use text::{is_hidden, visible};

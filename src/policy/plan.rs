@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::decision::Decision;
 use super::parse::valid_alias;
 use super::rules::Policy;
+use super::text::visible;
 
 /// Moving one alias: to a version, or off the model (`to: None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +34,20 @@ impl fmt::Display for AliasMove {
             .as_deref()
             .map_or("removed".to_owned(), |v| format!("v{v}"));
         write!(f, "{}: {from} → {to}", self.alias)
+    }
+}
+
+impl AliasMove {
+    /// Why this move must never be written, if so: an alias MLflow or Podium would not move
+    /// (a look-alike letter, a hidden character), or a move to where the alias already is.
+    pub fn refusal(&self) -> Option<Refusal> {
+        if !valid_alias(&self.alias) {
+            return Some(Refusal::BadAlias(self.alias.clone()));
+        }
+        if self.from == self.to {
+            return Some(Refusal::NothingToMove);
+        }
+        None
     }
 }
 
@@ -87,6 +102,10 @@ pub enum Refusal {
     RowsPending,
     /// The model has no such version.
     NoSuchVersion(String),
+    /// One plan moves the same alias twice.
+    MovedTwice(String),
+    /// An unsaved what-if changes which aliases the roles are or which are protected.
+    UnsavedRoles,
 }
 
 impl fmt::Display for Refusal {
@@ -125,10 +144,19 @@ impl fmt::Display for Refusal {
             Refusal::NoSuchVersion(version) => {
                 write!(f, "The model has no version {version}.")
             }
+            Refusal::MovedTwice(alias) => {
+                write!(f, "The plan moves {} twice.", visible(alias))
+            }
+            Refusal::UnsavedRoles => f.write_str(
+                "This what-if changes which aliases are production and champion, or which are \
+                 protected: save it to the model first (saving asks for the model's name), \
+                 then apply.",
+            ),
             Refusal::BadAlias(name) => write!(
                 f,
-                "\"{name}\" is not a valid MLflow alias (letters, digits, '_' and '-', not \
-                 'latest' or v<number>)."
+                "\"{}\" is not a valid MLflow alias (ASCII letters, digits, '_' and '-', not \
+                 'latest' or v<number>).",
+                visible(name)
             ),
         }
     }
@@ -198,10 +226,10 @@ impl Plan {
         }
         let plan = Plan::for_decision(policy, decision, candidate.version, current);
         if plan.is_empty() {
-            Err(Refusal::NothingToMove)
-        } else {
-            Ok(plan)
+            return Err(Refusal::NothingToMove);
         }
+        plan.check()?;
+        Ok(plan)
     }
 
     /// A reviewer's own move: `alias` to `version`, or off the model (`version: None`).
@@ -211,20 +239,15 @@ impl Plan {
         current: &BTreeMap<String, String>,
     ) -> Result<Plan, Refusal> {
         let alias = alias.trim();
-        if !valid_alias(alias) {
-            return Err(Refusal::BadAlias(alias.to_owned()));
-        }
-        let from = current.get(alias).cloned();
-        if from.as_deref() == version {
-            return Err(Refusal::NothingToMove);
-        }
-        Ok(Plan {
+        let plan = Plan {
             moves: vec![AliasMove {
                 alias: alias.to_owned(),
-                from,
+                from: current.get(alias).cloned(),
                 to: version.map(str::to_owned),
             }],
-        })
+        };
+        plan.check()?;
+        Ok(plan)
     }
 
     /// Undoing `undone`: its alias back where it was (or off the model if it was unset),
@@ -240,13 +263,32 @@ impl Plan {
                 now,
             });
         }
-        Ok(Plan {
+        let plan = Plan {
             moves: vec![AliasMove {
                 alias: undone.alias.clone(),
                 from: now,
                 to: undone.from.clone(),
             }],
-        })
+        };
+        plan.check()?;
+        Ok(plan)
+    }
+
+    /// Checks every move ([`AliasMove::refusal`]) and that no alias moves twice: the one check
+    /// every plan, and every write, goes through.
+    pub fn check(&self) -> Result<(), Refusal> {
+        for (i, m) in self.moves.iter().enumerate() {
+            if let Some(refusal) = m.refusal() {
+                return Err(refusal);
+            }
+            if self.moves[..i]
+                .iter()
+                .any(|earlier| earlier.alias == m.alias)
+            {
+                return Err(Refusal::MovedTwice(m.alias.clone()));
+            }
+        }
+        Ok(())
     }
 
     /// Whether the plan changes nothing.

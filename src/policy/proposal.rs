@@ -12,14 +12,18 @@ use super::metrics::MetricSet;
 use super::plan::{summary, AliasMove, Candidate, Plan, Refusal};
 use super::rules::Policy;
 
-/// The registry as the proposal was made from it: the writes re-read it and refuse if it
-/// changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the proposal was made from: the writes re-read all of it right before the first write
+/// and write nothing if any of it changed.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Seen {
-    /// The model's aliases (alias → version).
+    /// Every alias of the model (alias → version): the decision may read any of them (the
+    /// champion's evidence, a min-change rule against it), so all are compared.
     pub aliases: BTreeMap<String, String>,
     /// The model's saved policy tag (`podium.policy`), as text.
     pub policy_tag: Option<String>,
+    /// The evaluation metrics of each version the decision compared (the candidate's and the
+    /// champion's), as they were read: version → metrics.
+    pub evidence: Vec<(String, MetricSet)>,
 }
 
 /// Which aliases need the model's name typed before they move: those the saved policy or the
@@ -128,11 +132,17 @@ impl Proposal {
         }
     }
 
-    /// The promotion a decision implies ([`Plan::propose`]), or why there is none.
+    /// The promotion a decision implies ([`Plan::propose`]), or why there is none. A what-if
+    /// that changes the roles' aliases or which aliases are protected is refused until saved.
     pub fn promotion(p: Promotion) -> Result<Proposal, Refusal> {
+        let saved = p.protection.saved;
+        if p.policy.aliases != saved.aliases
+            || p.policy.protected_aliases != saved.protected_aliases
+        {
+            return Err(Refusal::UnsavedRoles);
+        }
         let plan = Plan::propose(p.policy, p.decision, p.candidate, &p.seen.aliases)?;
         let version = p.candidate.version;
-        let saved = p.protection.saved;
         let source = if p.policy != saved {
             PolicySource::WhatIf
         } else if p.seen.policy_tag.is_some() {
@@ -192,27 +202,47 @@ impl Proposal {
         })
     }
 
-    /// After a partial apply: the moves not yet made, planned against the registry `now`.
-    pub fn retry_rest(&self, now: &Seen, protection: Protection) -> Option<Proposal> {
-        let rest: Vec<AliasMove> = self
+    /// After a partial apply that made the `applied` moves: the moves neither made nor touched
+    /// by anyone else, planned against the registry `now` — or `None` when there are none, or
+    /// when anything else changed since the proposal was made (an alias someone else moved,
+    /// the saved policy): then the decision is stale, and only a reload decides again.
+    pub fn retry_rest(
+        &self,
+        applied: &[AliasMove],
+        now: &Seen,
+        protection: Protection,
+    ) -> Option<Proposal> {
+        let mut expected = self.seen.aliases.clone();
+        for m in applied {
+            match &m.to {
+                Some(version) => expected.insert(m.alias.clone(), version.clone()),
+                None => expected.remove(&m.alias),
+            };
+        }
+        if now.aliases != expected || now.policy_tag != self.seen.policy_tag {
+            return None;
+        }
+        let (moves, undoes): (Vec<AliasMove>, Vec<Option<String>>) = self
             .plan
             .moves
             .iter()
-            .filter(|m| now.aliases.get(&m.alias) != m.to.as_ref())
-            .map(|m| AliasMove {
-                from: now.aliases.get(&m.alias).cloned(),
-                ..m.clone()
-            })
-            .collect();
-        if rest.is_empty() {
+            .enumerate()
+            .filter(|(_, m)| now.aliases.get(&m.alias) == m.from.as_ref())
+            .map(|(i, m)| (m.clone(), self.undoes.get(i).cloned().flatten()))
+            .unzip();
+        if moves.is_empty() {
             return None;
         }
-        let plan = Plan { moves: rest };
-        let fresh = Proposal::new(self.kind, plan, now.clone(), String::new(), protection);
+        let seen = Seen {
+            evidence: self.seen.evidence.clone(),
+            ..now.clone()
+        };
+        let fresh = Proposal::new(self.kind, Plan { moves }, seen, String::new(), protection);
         Some(Proposal {
             plan: fresh.plan,
             seen: fresh.seen,
             protected: fresh.protected,
+            undoes,
             ..self.clone()
         })
     }
@@ -273,6 +303,7 @@ impl Proposal {
                     champion: self.champion.as_ref().map(|(v, _)| v.clone()),
                     champion_metrics: self.champion.as_ref().map(|(_, m)| m.clone()),
                     undoes: self.undoes.get(i).cloned().flatten(),
+                    overwritten_by: None,
                 },
             })
             .collect()

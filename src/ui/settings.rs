@@ -48,6 +48,14 @@ impl Connection {
         if let Some(why) = url_problem(&self.base_url) {
             return Err(format!("Tracking server URL: {why}."));
         }
+        // A path is on this page's origin: checked as the browser itself resolves it.
+        if self.base_url.trim().starts_with('/') && !stays_on_this_origin(self.base_url.trim()) {
+            return Err(
+                "Tracking server URL: as a path it must stay on this page's origin, and the \
+                 browser reads it as another host."
+                    .to_owned(),
+            );
+        }
         let problem = match self.auth {
             AuthMode::None => None,
             AuthMode::Basic => basic_problem(&self.username, &self.password),
@@ -120,6 +128,15 @@ impl Connection {
             let _ = storage.remove_item(SESSION_KEY);
         }
     }
+}
+
+/// Whether the browser resolves `path` against this page to an address on the page's origin.
+fn stays_on_this_origin(path: &str) -> bool {
+    let location = window().location();
+    let (Ok(page), Ok(origin)) = (location.href(), location.origin()) else {
+        return false;
+    };
+    web_sys::Url::new_with_base(path, &page).is_ok_and(|url| url.origin() == origin)
 }
 
 fn session_storage() -> Option<web_sys::Storage> {

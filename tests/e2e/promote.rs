@@ -255,7 +255,7 @@ async fn when_another_client_moves_production_first_nothing_is_written() {
         let said = outcome(&browser).await;
         assert!(
             said.contains("Nothing was written")
-                && said.contains("production was v4 when this screen loaded and is now v5"),
+                && said.contains("production was v4 when the decision was made and is now v5"),
             "{said}"
         );
         // Re-decided on fresh data.

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::dialog::ConfirmDialogShell;
 use super::promote::apply;
 use super::state::use_review;
-use crate::policy::{MoveKind, PolicySource, Proposal};
+use crate::policy::{visible, MoveKind, PolicySource, Proposal};
 use crate::ui::verdict::look;
 use crate::ui::{default_policy_name, use_deployment};
 
@@ -26,13 +27,7 @@ fn Confirm(moves: Proposal) -> impl IntoView {
     let state = use_review();
     let writes = state.writes;
     let deployment = use_deployment();
-    let name = state.versions.data().model.name.clone();
-    let (typed, set_typed) = signal(String::new());
-    let needs_name = !moves.protected.is_empty();
-    let ready = {
-        let name = name.clone();
-        move || !writes.busy().get() && (!needs_name || typed.with(|t| t.trim() == name))
-    };
+    let name = visible(&state.versions.data().model.name).into_owned();
     let count = moves.plan.moves.len();
     let title = match moves.kind {
         MoveKind::Promotion => format!("Confirm the promotion of {name}"),
@@ -44,7 +39,7 @@ fn Confirm(moves: Proposal) -> impl IntoView {
         .plan
         .moves
         .iter()
-        .map(|m| view! { <li>{m.to_string()}</li> })
+        .map(|m| view! { <li>{visible(&m.to_string()).into_owned()}</li> })
         .collect_view();
     let policy = moves.policy.as_ref().map(|p| {
         let which = match p.source {
@@ -91,45 +86,25 @@ fn Confirm(moves: Proposal) -> impl IntoView {
             <p>{comparison.unwrap_or_else(|| "There is no champion yet.".to_owned())}</p>
         }
     });
-    let protected = needs_name.then(|| {
-        let aliases = moves.protected.join(", ");
-        view! {
-            <label for="confirm-name">
-                {format!("{aliases} protected: type the model name ({name}) to confirm")}
-            </label>
-            <input
-                id="confirm-name"
-                autocomplete="off"
-                prop:value=typed
-                on:input=move |ev| set_typed.set(event_target_value(&ev))
-            />
-        }
-    });
+    let protected = (!moves.protected.is_empty())
+        .then(|| format!("{} protected", visible(&moves.protected.join(", "))));
     let confirm = {
         let moves = moves.clone();
-        move |_| apply(state, moves.clone())
+        Callback::new(move |()| apply(state, moves.clone()))
     };
-    // The dialog takes the focus; Escape cancels it (unless a write is in flight).
-    let heading = NodeRef::<leptos::html::H2>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" && !writes.busy().get_untracked() {
-            writes.cancel();
-        }
-    };
-    let button = if count == 1 {
+    let confirm_label = if count == 1 {
         "Apply 1 alias move".to_owned()
     } else {
         format!("Apply {count} alias moves")
     };
     view! {
-        <div class="backdrop">
-        <div class="confirm" role="dialog" aria-modal="true" aria-labelledby="confirm-heading" on:keydown=on_key>
-            <h2 id="confirm-heading" tabindex="-1" node_ref=heading>{title}</h2>
+        <ConfirmDialogShell
+            title
+            name_needed_because=protected
+            confirm_label
+            on_confirm=confirm
+            on_cancel=Callback::new(move |()| writes.cancel())
+        >
             <ul class="moves">{list}</ul>
             {policy}
             {evidence}
@@ -137,17 +112,6 @@ fn Confirm(moves: Proposal) -> impl IntoView {
                 "Each move is recorded on its version (tag podium.audit.<time>: who, when, policy, \
                  metrics). MLflow is re-read before writing: if anything changed, nothing is written."
             </p>
-            {protected}
-            <div class="actions">
-                <button type="button" disabled=move || !ready() on:click=confirm>
-                    {button}
-                </button>
-                <button type="button" on:click=move |_| writes.cancel() disabled=move || writes.busy().get()>
-                    "Cancel"
-                </button>
-            </div>
-            {move || writes.busy().get().then(|| view! { <p role="status">"Writing to MLflow…"</p> })}
-        </div>
-        </div>
+        </ConfirmDialogShell>
     }
 }

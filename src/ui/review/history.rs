@@ -1,61 +1,75 @@
 //! The model's alias history, from the audit records on the versions already loaded (no
-//! request per version), newest first, with rollback; and a reviewer's own alias actions (set
-//! any alias on a version, remove one). Every move goes through the same confirmation, guard
-//! and record as a promotion.
+//! request per version), newest first by the time in each record's tag, a page at a time, with
+//! rollback; and a reviewer's own alias actions (set any alias on a version, remove one). Every
+//! move goes through the same confirmation, guard and record as a promotion.
+//!
+//! A record is an ordinary version tag that any client with EDIT can write: the history says
+//! so, shows what makes a record doubtful, and offers "Roll back" only on records that pass
+//! every check (`policy::history`).
 
 use leptos::prelude::*;
 
 use super::state::use_review;
-use crate::policy::{history, HistoryEntry, Plan};
+use crate::policy::{history, visible, HistoryEntry};
 use crate::ui::format_time;
+
+/// Records shown at first, and added by each "Show more".
+const HISTORY_PAGE: usize = 50;
 
 /// The history table and the alias actions.
 #[component]
 pub fn HistoryPanel() -> impl IntoView {
     let state = use_review();
     let data = state.versions.data();
-    let entries = history(data.versions.iter().flat_map(|v| {
-        v.version
-            .tags
+    let entries = history(
+        data.versions.iter().flat_map(|v| {
+            v.version
+                .tags
+                .iter()
+                .map(move |t| (v.version.version.as_str(), t.key.as_str(), t.value.as_str()))
+        }),
+        &data.aliases(),
+        js_sys::Date::now() as i64,
+    );
+    let total = entries.len();
+    let (shown, set_shown) = signal(HISTORY_PAGE);
+    let rows = move || {
+        entries
             .iter()
-            .map(move |t| (v.version.version.as_str(), t.key.as_str(), t.value.as_str()))
-    }));
-    let current = data.aliases();
-    // Only an alias's latest record can be rolled back, and only while the alias is still
-    // where that record put it.
-    let mut latest_seen = std::collections::BTreeSet::new();
-    let rows = entries
-        .into_iter()
-        .map(|entry| {
-            let alias = entry.record.as_ref().map(|r| r.alias.clone()).ok();
-            let latest = alias.is_some_and(|a| latest_seen.insert(a));
-            let can_roll_back = latest
-                && entry
-                    .record
-                    .as_ref()
-                    .is_ok_and(|r| Plan::rollback(&r.change(), &current).is_ok());
-            view! { <HistoryRow entry can_roll_back /> }
+            .take(shown.get())
+            .cloned()
+            .map(|entry| view! { <HistoryRow entry /> })
+            .collect_view()
+    };
+    let more = move || {
+        (shown.get() < total).then(|| {
+            let left = total - shown.get();
+            view! {
+                <button type="button" on:click=move |_| set_shown.update(|n| *n += HISTORY_PAGE)>
+                    {format!("Show {} more of {left}", left.min(HISTORY_PAGE))}
+                </button>
+            }
         })
-        .collect_view();
-    let empty = data.versions.iter().all(|v| {
-        !v.version
-            .tags
-            .iter()
-            .any(|t| t.key.starts_with(crate::policy::AUDIT_TAG_PREFIX))
-    });
+    };
     view! {
         <section class="history" aria-labelledby="history-heading">
             <h2 id="history-heading">"Alias history"</h2>
-            {if empty {
+            {if total == 0 {
                 view! { <p class="muted">"No alias moves recorded by Podium yet."</p> }.into_any()
             } else {
                 view! {
+                    <p class="muted">
+                        "As recorded by the clients that made the moves (tags podium.audit.* on the \
+                         versions), not verified by MLflow: anyone with EDIT on this model can \
+                         write such a tag. The authoritative trail is the server's access log \
+                         (docs/DEPLOY.md)."
+                    </p>
                     <div class="table-scroll">
                         <table class="history-table" aria-label="Recorded alias moves, newest first">
                             <thead>
                                 <tr>
                                     <th scope="col">"When (UTC)"</th>
-                                    <th scope="col">"Who"</th>
+                                    <th scope="col">"Who (as recorded)"</th>
                                     <th scope="col">"Move"</th>
                                     <th scope="col">"Kind"</th>
                                     <th scope="col">"Why"</th>
@@ -65,6 +79,7 @@ pub fn HistoryPanel() -> impl IntoView {
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
+                    {more}
                 }
                     .into_any()
             }}
@@ -73,57 +88,73 @@ pub fn HistoryPanel() -> impl IntoView {
     }
 }
 
-/// One recorded move.
+/// One recorded move, with what makes it doubtful.
 #[component]
-fn HistoryRow(entry: HistoryEntry, can_roll_back: bool) -> impl IntoView {
+fn HistoryRow(entry: HistoryEntry) -> impl IntoView {
     let state = use_review();
     let (error, set_error) = signal(None::<String>);
-    match entry.record {
-        Err(why) => view! {
+    let doubts = (!entry.doubts.is_empty()).then(|| {
+        let said: Vec<String> = entry.doubts.iter().map(ToString::to_string).collect();
+        view! {
+            <p class="warning">{format!("Not to be trusted: {}.", said.join("; "))}</p>
+        }
+    });
+    let key = visible(&entry.key).into_owned();
+    let Some(record) = entry.record.clone() else {
+        return view! {
             <tr>
                 <th scope="row" colspan="6">
-                    {format!("Unreadable record {} on v{}: {why}", entry.key, entry.version)}
+                    {format!("Record {key} on v{}", visible(&entry.version))}
+                    {doubts}
                 </th>
             </tr>
         }
-        .into_any(),
-        Ok(record) => {
-            let change = record.change();
-            let undo = can_roll_back.then(|| {
-                let to = change
-                    .from
-                    .as_deref()
-                    .map_or("unset".to_owned(), |v| format!("v{v}"));
-                let label = format!("Roll back {} to {to}…", change.alias);
-                let key = entry.key.clone();
-                let change = change.clone();
-                let open = move |_| match state.rollback(&key, &change) {
-                    Ok(moves) => state.writes.ask_to_confirm(moves),
-                    Err(e) => set_error.set(Some(e)),
-                };
-                view! {
-                    <button type="button" disabled=move || state.writes.busy().get() on:click=open>
-                        {label}
-                    </button>
-                }
-            });
-            let who = record
-                .user
-                .clone()
-                .unwrap_or_else(|| "unknown user".to_owned());
-            view! {
-                <tr>
-                    <th scope="row" title=entry.key.clone()>{format_time(record.at)}</th>
-                    <td>{who}</td>
-                    <td>{change.to_string()}</td>
-                    <td>{record.kind.label()}</td>
-                    <td class="why">{record.summary.clone()}</td>
-                    <td>{undo} <span class="field-error">{error}</span></td>
-                </tr>
-            }
-            .into_any()
+        .into_any();
+    };
+    let change = record.change();
+    let undo = entry.can_roll_back.then(|| {
+        let to = change
+            .from
+            .as_deref()
+            .map_or("unset".to_owned(), |v| format!("v{v}"));
+        let label = format!("Roll back {} to {to}…", change.alias);
+        let (key, change) = (entry.key.clone(), change.clone());
+        let open = move |_| match state.rollback(&key, &change) {
+            Ok(moves) => state.writes.ask_to_confirm(moves),
+            Err(e) => set_error.set(Some(e)),
+        };
+        view! {
+            <button type="button" disabled=move || state.writes.busy().get() on:click=open>
+                {label}
+            </button>
         }
+    });
+    let who = record
+        .user
+        .as_deref()
+        .map_or("unknown user".to_owned(), |u| visible(u).into_owned());
+    let moved = visible(&change.to_string()).into_owned();
+    let overwritten = record.overwritten_by.as_deref().map(|now| {
+        format!(
+            " — overwritten by a concurrent change (then {})",
+            visible(now)
+        )
+    });
+    let when = entry
+        .key_ms
+        .map(format_time)
+        .unwrap_or_else(|| "unknown".to_owned());
+    view! {
+        <tr>
+            <th scope="row" title=key>{when}</th>
+            <td>{who}</td>
+            <td>{moved}{overwritten}</td>
+            <td>{record.kind.label()}</td>
+            <td class="why">{visible(&record.summary).into_owned()} {doubts}</td>
+            <td>{undo} <span class="field-error">{error}</span></td>
+        </tr>
     }
+    .into_any()
 }
 
 /// Set any alias on a version, or remove one — confirmed and recorded like a promotion.

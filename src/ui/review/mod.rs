@@ -10,16 +10,19 @@
 //! - `charts.rs` — a chart per rule with a draggable threshold line.
 //! - `share.rs` — link, export, import.
 //! - `promote.rs` — Apply and the writes; `confirm.rs` the confirmation; `report.rs` what a
-//!   partial apply did, with retry or restore.
+//!   partial apply did, with retry or restore; `save.rs` the policy save's confirmation;
+//!   `dialog.rs` the frame both confirmations share.
 //! - `history.rs` — recorded alias moves, rollback, set or remove an alias.
 
 mod charts;
 mod confirm;
 mod decision;
+mod dialog;
 mod editor;
 mod history;
 mod promote;
 mod report;
+mod save;
 mod share;
 mod state;
 mod status;

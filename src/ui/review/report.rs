@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::state::use_review;
+use super::state::{use_review, Notice};
 use crate::mlflow::ApplyReport;
-use crate::policy::{MoveState, Proposal, Seen};
+use crate::policy::{visible, MoveState, Proposal, Seen};
 
 /// What an apply did that was not a clean success: each move's state in MLflow now, why it
 /// stopped, and the way on — retry the rest, or restore what was applied.
@@ -27,6 +27,7 @@ fn Report(moves: Proposal, report: ApplyReport) -> impl IntoView {
         Some(Ok(aliases)) => Some(Seen {
             aliases: aliases.clone(),
             policy_tag: state.edit.saved_tag().get_untracked(),
+            evidence: Vec::new(),
         }),
         _ => None,
     };
@@ -38,7 +39,11 @@ fn Report(moves: Proposal, report: ApplyReport) -> impl IntoView {
     } else if applied == 0 {
         "Nothing was applied"
     } else if report.is_complete(moves.plan.moves.len()) {
-        if report.applied.iter().all(|s| s.record.is_ok()) {
+        if report.applied.iter().any(|s| s.overwritten_by.is_some()) {
+            "Written, then overwritten by a concurrent change"
+        } else if report.applied.iter().any(|s| !s.verified) {
+            "Written, but MLflow could not be read back"
+        } else if report.applied.iter().all(|s| s.record.is_ok()) {
             "Applied"
         } else {
             "Applied, but not every move was recorded"
@@ -54,6 +59,10 @@ fn Report(moves: Proposal, report: ApplyReport) -> impl IntoView {
             .map(|(m, st)| {
                 let step = report.applied.iter().find(|s| s.change == m);
                 let state_text = match st {
+                    MoveState::Elsewhere(v) if step.is_some() => format!(
+                        "written, then overwritten by a concurrent change (now {})",
+                        v.map_or("unset".to_owned(), |v| format!("v{v}"))
+                    ),
                     MoveState::Applied => match step.map(|s| &s.record) {
                         Some(Ok(key)) => format!("applied (recorded as {key})"),
                         Some(Err(e)) => format!("applied, but its record could not be written: {e}"),
@@ -65,7 +74,7 @@ fn Report(moves: Proposal, report: ApplyReport) -> impl IntoView {
                         v.map_or("unset".to_owned(), |v| format!("v{v}"))
                     ),
                 };
-                view! { <li>{format!("{m} — {state_text}")}</li> }
+                view! { <li>{format!("{} — {state_text}", visible(&m.to_string()))}</li> }
             })
             .collect_view()
             .into_any(),
@@ -86,8 +95,35 @@ fn Report(moves: Proposal, report: ApplyReport) -> impl IntoView {
         })
         .or(report.refused.clone())
         .map(|w| view! { <p class="field-error">{w}</p> });
-    let retry = now.as_ref().and_then(|n| state.retry_rest(&moves, n));
+    let retry = now
+        .as_ref()
+        .and_then(|n| state.retry_rest(&moves, &report, n));
     let undo = now.as_ref().and_then(|n| state.restore(&moves, &report, n));
+    // Moves left undone that cannot simply be tried again: MLflow changed otherwise since the
+    // decision, which must be made again on fresh data.
+    let unfinished = report.refused.is_none()
+        && !report.is_conflict()
+        && report.applied.len() < moves.plan.moves.len();
+    let decide_again = (now.is_some() && retry.is_none() && unfinished).then(|| {
+        let reload = move |_| {
+            let notice = Notice {
+                ok: false,
+                text: "Reloaded after a partial apply: MLflow had changed since the decision. \
+                       Check the decision again."
+                    .to_owned(),
+            };
+            state.reload(notice);
+        };
+        view! {
+            <p>
+                "MLflow changed otherwise since the decision, so the rest cannot simply be tried \
+                 again: reload and decide again. "
+                <button type="button" disabled=move || writes.busy().get() on:click=reload>
+                    "Reload and decide again"
+                </button>
+            </p>
+        }
+    });
     let retry = retry.filter(|_| !report.is_conflict()).map(|p| {
         let label = if applied == 0 { "Try again…" } else { "Retry the rest…" };
         view! {
@@ -120,6 +156,7 @@ fn Report(moves: Proposal, report: ApplyReport) -> impl IntoView {
             <h2 id="report-heading">{title}</h2>
             <ul>{rows}</ul>
             {why}
+            {decide_again}
             <div class="actions">{retry} {undo}</div>
         </section>
     }

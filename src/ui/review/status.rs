@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::save::SaveConfirm;
 use super::state::{use_review, Notice, Origin};
 use crate::mlflow::{SaveOutcome, POLICY_TAG};
+use crate::policy::{Policy, SaveReview};
 use crate::ui::{default_policy_name, use_deployment};
 
 /// The policy status bar: saved or what-if, save, reset.
@@ -15,12 +17,22 @@ pub fn PolicyStatus() -> impl IntoView {
     let differences = Memo::new(move |_| state.edit.differences());
     let invalid = Memo::new(move |_| state.edit.is_invalid());
     let (save_state, set_save_state) = signal(None::<Result<(), String>>);
-    // Saving is a write: re-read the tag first and write nothing if someone else saved since.
-    let save = move |_| {
+    // Saving is a write that can lift protection: it is confirmed first (save.rs).
+    let (asking, set_asking) = signal(None::<(Policy, SaveReview)>);
+    let ask = move |_| {
         if invalid.get_untracked() || state.writes.busy().get_untracked() {
             return;
         }
         let policy = state.edit.in_effect().with_untracked(|e| e.policy.clone());
+        let review = state
+            .edit
+            .saved()
+            .with_untracked(|saved| SaveReview::new(&policy, saved));
+        set_save_state.set(None);
+        set_asking.set(Some((policy, review)));
+    };
+    // Confirmed: re-read the tag first and write nothing if someone else saved since.
+    let save = move |policy: Policy| {
         let json = policy.to_json();
         let name = state.versions.data().model.name.clone();
         let seen = state.edit.saved_tag().get_untracked();
@@ -29,6 +41,7 @@ pub fn PolicyStatus() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let outcome = client.save_policy(&name, seen.as_deref(), &json).await;
             state.writes.set_busy(false);
+            set_asking.set(None);
             match outcome {
                 SaveOutcome::Saved => {
                     state.edit.mark_saved(policy, json);
@@ -124,13 +137,28 @@ pub fn PolicyStatus() -> impl IntoView {
                     })
             }}
             <div class="actions">
-                <button type="button" on:click=save disabled=move || invalid.get() || state.writes.busy().get()>
-                    "Save policy to MLflow"
+                <button type="button" on:click=ask disabled=move || invalid.get() || state.writes.busy().get()>
+                    "Save policy to MLflow…"
                 </button>
                 <button type="button" on:click=reset>
                     "Reset to saved"
                 </button>
             </div>
+            {move || {
+                asking
+                    .get()
+                    .map(|(policy, review)| {
+                        view! {
+                            <SaveConfirm
+                                policy
+                                review
+                                from_link=state.edit.origin() == Origin::Link
+                                on_save=Callback::new(save)
+                                on_cancel=Callback::new(move |()| set_asking.set(None))
+                            />
+                        }
+                    })
+            }}
             {move || match save_state.get() {
                 Some(Ok(())) => view! { <p class="ok">"Saved as tag " {POLICY_TAG} " on the model."</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),

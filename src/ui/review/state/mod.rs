@@ -100,11 +100,13 @@ impl ReviewState {
         })
     }
 
-    /// The registry as the screen shows it (the writes re-check it).
+    /// The registry as the screen shows it (the writes re-check it): the aliases and the saved
+    /// policy; a promotion adds the evidence it compared ([`ReviewData::propose`]).
     pub fn seen(&self) -> Seen {
         Seen {
             aliases: self.versions.data().aliases(),
             policy_tag: self.edit.saved_tag().get(),
+            evidence: Vec::new(),
         }
     }
 
@@ -163,9 +165,16 @@ impl ReviewState {
             .map_err(|r| r.to_string())
     }
 
-    /// After a partial apply of `moves`: the rest, planned against the registry `now`.
-    pub fn retry_rest(&self, moves: &Proposal, now: &Seen) -> Option<Proposal> {
-        self.with_protection(|p| moves.retry_rest(now, p))
+    /// After a partial apply of `moves` (`report`): the moves neither made nor touched by
+    /// anyone else, planned against the registry `now`; `None` when MLflow changed otherwise.
+    pub fn retry_rest(
+        &self,
+        moves: &Proposal,
+        report: &ApplyReport,
+        now: &Seen,
+    ) -> Option<Proposal> {
+        let applied: Vec<AliasMove> = report.applied.iter().map(|s| s.change.clone()).collect();
+        self.with_protection(|p| moves.retry_rest(&applied, now, p))
     }
 
     /// After a partial apply of `moves`: what `report` applied, undone where `now` shows it.
