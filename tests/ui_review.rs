@@ -257,7 +257,7 @@ async fn invalid_threshold_is_marked_and_the_preview_keeps_the_last_valid_policy
         );
     }
     assert!(
-        button(m.el(), "Save policy to MLflow").has_attribute("disabled"),
+        button(m.el(), "Save policy to MLflow…").has_attribute("disabled"),
         "an invalid policy cannot be saved"
     );
     type_into(&threshold, "0.6");

@@ -29,7 +29,7 @@ pub const DECISION: &str = "//section[@aria-labelledby='decision-heading']";
 pub const WHO: &str = "//p[starts-with(normalize-space(),'Writes go to')]";
 /// Which policy the preview uses, with its save and reset buttons.
 pub const POLICY_STATUS: &str =
-    "//*[@role='status'][.//button[normalize-space()='Save policy to MLflow']]";
+    "//*[@role='status'][.//button[normalize-space()='Save policy to MLflow…']]";
 /// The registered models, in the region named "Registered models".
 pub const MODELS_TABLE: &str = "//section[@aria-labelledby='models-heading']//table";
 
@@ -534,6 +534,19 @@ pub async fn set_alias_form(client: &Client, alias: &str, version: &str) {
 
 /// Opens the confirmation, types the model name if asked, and applies.
 pub async fn confirm_and_apply(client: &Client, model: &str) {
+    confirm(client, model, "Apply ").await;
+}
+
+/// Saves the policy on screen: "Save policy to MLflow…", then the confirmation (typing the
+/// model's name when it asks).
+pub async fn save_policy(client: &Client, model: &str) {
+    click_button(client, "Save policy to MLflow…").await;
+    confirm(client, model, "Save the policy").await;
+}
+
+/// Confirms the open dialog with its button starting with `button`, typing `model` when the
+/// dialog asks for the model's name.
+pub async fn confirm(client: &Client, model: &str, button: &str) {
     let dialog = find(client, "//div[@role='dialog']").await;
     let text = dialog.text().await.unwrap();
     if text.contains("type the model name") {
@@ -544,16 +557,16 @@ pub async fn confirm_and_apply(client: &Client, model: &str) {
         .await;
         field.send_keys(model).await.unwrap();
     }
-    let apply = find(
+    let confirm = find(
         client,
-        "//div[@role='dialog']//button[starts-with(normalize-space(), 'Apply ')]",
+        &format!("//div[@role='dialog']//button[starts-with(normalize-space(), '{button}')]"),
     )
     .await;
-    until("the dialog's Apply to be enabled", || async {
-        apply.is_enabled().await.ok()?.then_some(())
+    until("the dialog's button to be enabled", || async {
+        confirm.is_enabled().await.ok()?.then_some(())
     })
     .await;
-    apply.click().await.unwrap();
+    confirm.click().await.unwrap();
 }
 
 /// The review of `model` (with a what-if `policy`, if any), once its plan is on screen.

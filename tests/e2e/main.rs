@@ -119,13 +119,14 @@ async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
         .await;
         assert!(error.contains("\"0.7x\" is not a number"), "{error}");
         assert_eq!(text_of(&browser, PLAN).await.unwrap(), plan, "the preview kept the last valid policy");
-        let save = find(&browser, "//button[normalize-space()='Save policy to MLflow']").await;
+        let save = find(&browser, "//button[normalize-space()='Save policy to MLflow…']").await;
         assert_eq!(save.attr("disabled").await.unwrap().as_deref(), Some("true"));
         fill_rule_field(&browser, "relevance/mean", "Threshold", "0.7").await;
 
         // Save: the tag appears in MLflow.
         until("the save button", || async { save.attr("disabled").await.unwrap().is_none().then_some(()) }).await;
         save.click().await.unwrap();
+        harness::confirm(&browser, "health_monitor_agent", "Save the policy").await;
         until("the saved message", || text_of(&browser, "//p[contains(., 'Saved as tag podium.policy')]")).await;
         screenshot(&browser, "review-saved").await;
     })

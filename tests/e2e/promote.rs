@@ -8,8 +8,8 @@ use serde_json::json;
 
 use crate::harness::{
     aliases_of, audit_records, choose, click_button, confirm_and_apply, find, mlflow_call,
-    open_review, screenshot, set_alias_form, sign_in, text_of, until, until_text, with_browser,
-    App, Mlflow, ADMIN, DECISION, OUTCOME, PLAN, POLICY_STATUS, REPORT, WHO,
+    open_review, save_policy, screenshot, set_alias_form, sign_in, text_of, until, until_text,
+    with_browser, App, Mlflow, ADMIN, DECISION, OUTCOME, PLAN, POLICY_STATUS, REPORT, WHO,
 };
 
 const HEALTH: &str = "health_monitor_agent";
@@ -441,7 +441,7 @@ async fn saving_a_policy_writes_nothing_when_someone_else_saved_first() {
             Some(&json!({"name": HEALTH, "key": "podium.policy", "value": theirs})),
             None,
         );
-        click_button(&browser, "Save policy to MLflow").await;
+        save_policy(&browser, HEALTH).await;
         let said = outcome(&browser).await;
         assert!(
             said.contains("Nothing was saved: someone else saved a policy on this model"),
