@@ -12,11 +12,22 @@ Faults for tests (every other request is a real MLflow request):
     --refuse-alias NAME       moving alias NAME answers 403 without reaching MLflow
     --lose-answer-alias NAME  moving alias NAME reaches MLflow, then the connection is dropped
                               before the answer (the browser sees a network error)
+    --after-alias NAME:OTHER=VERSION
+                              the first time the page moves alias NAME, another client sets
+                              alias OTHER of the same model to VERSION right after (a
+                              colleague's write landing between two of the page's)
+    --slow-alias NAME=SECONDS
+                              a move of alias NAME waits SECONDS before it reaches MLflow, and
+                              SECONDS more before its answer: two pages moving it at once then
+                              both pass their re-read, and the first reads back the second's
+                              write
     --fault PATH=KIND[xN]     requests whose path (query included) contains PATH get KIND (the first N times,
                               or always): status:CODE (answers CODE), drop (closes the
                               connection), delay:SECONDS, stall-body (headers and half the
                               body, then nothing), truncate (half the JSON, as if complete),
-                              repeat-token (every page says the same next_page_token)
+                              repeat-token (every page says the same next_page_token),
+                              redirect:URL (answers 302 to URL), huge (announces a 70 MB body,
+                              sends a little, then closes)
 """
 
 import argparse
@@ -76,7 +87,19 @@ class Faults:
 REPEATED_TOKEN = "podium-test-repeated-token"
 
 
-def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
+def set_alias(mlflow, model, alias, version):
+    """Sets `alias` of `model` to `version` directly in MLflow (another client's write)."""
+    body = json.dumps({"name": model, "alias": alias, "version": version}).encode()
+    req = urllib.request.Request(mlflow + ALIAS_PATH, data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=60).read()
+
+
+def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=(), after=None,
+            slow=None):
+    after = dict(after or {})
+    slow = dict(slow or {})
+    after_lock = threading.Lock()
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                           ".wasm": "application/wasm", ".js": "text/javascript"}
@@ -116,6 +139,23 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
                                                      "message": f"injected {code}"}).encode())
             if fault and fault.startswith("delay:"):
                 time.sleep(float(fault.split(":")[1]))
+            if alias is not None and alias in slow:
+                time.sleep(slow[alias])
+            if fault and fault.startswith("redirect:"):
+                self.send_response(302)
+                self.send_header("Location", fault.split(":", 1)[1])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if fault == "huge":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(70 * 1024 * 1024))
+                self.end_headers()
+                self.wfile.write(b"[" + b"0," * 512)
+                self.wfile.flush()
+                self.close_connection = True
+                return
             target = self.path
             if fault == "repeat-token":
                 # The repeated token is ours, not MLflow's: ask MLflow for the first page again.
@@ -139,6 +179,14 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=()):
                 self.wfile.write(data)
                 return
             data = resp.read()
+            if alias is not None:
+                with after_lock:
+                    colleague = after.pop(alias, None)
+                if colleague is not None:
+                    other, version = colleague
+                    set_alias(mlflow, json.loads(body)["name"], other, version)
+                if alias in slow:
+                    time.sleep(slow[alias])
             if alias is not None and alias in lose_answer:
                 self.close_connection = True  # MLflow did it; the browser never hears
                 return
@@ -212,11 +260,20 @@ def main():
     p.add_argument("--refuse-alias", action="append", default=[])
     p.add_argument("--lose-answer-alias", action="append", default=[])
     p.add_argument("--fault", action="append", default=[])
+    p.add_argument("--after-alias", action="append", default=[])
+    p.add_argument("--slow-alias", action="append", default=[])
     a = p.parse_args()
+    after = {}
+    for spec in a.after_alias:
+        alias, _, rest = spec.partition(":")
+        other, _, version = rest.partition("=")
+        after[alias] = (other, version)
+    slow = {name: float(seconds) for name, _, seconds in
+            (spec.partition("=") for spec in a.slow_alias)}
     server = http.server.ThreadingHTTPServer(
         (a.host, a.port),
         handler(os.path.realpath(a.dist), (a.mlflow or "").rstrip("/"), a.refuse_alias,
-                a.lose_answer_alias, Faults(a.fault), a.header))
+                a.lose_answer_alias, Faults(a.fault), a.header, after, slow))
     print(f"serving http://{a.host}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -612,3 +612,65 @@ async fn a_rule_whose_metric_matches_nothing_is_flagged_with_its_look_alike() {
         "\"safety/mеan\" matches no metric of this model (did you mean \"safety/mean\"?): every version skips it."
     );
 }
+
+/// Regression: the history rendered every record at once: thousands of large tags froze a
+/// reviewer's page.
+#[wasm_bindgen_test]
+async fn the_history_shows_fifty_records_at_a_time() {
+    let mut data = (*review()).clone();
+    let at = 1_800_000_000_000_i64;
+    let v4 = data
+        .versions
+        .iter_mut()
+        .find(|v| v.version.version == "4")
+        .unwrap();
+    for i in 0..120 {
+        let record = serde_json::json!({
+            "format": 1, "kind": "manual", "alias": "staging", "from": "3", "to": "4",
+            "at": at + i, "user": "ana", "summary": format!("move {i}"),
+        });
+        v4.version.tags.push(podium::mlflow::Tag {
+            key: format!("podium.audit.{:013}.{:08x}", at + i, i),
+            value: record.to_string(),
+        });
+    }
+    let m = mount_review(Arc::new(data), None).await;
+    let history = by_name(m.el(), "table", "Recorded alias moves, newest first");
+    let rows = || history.query_selector_all("tbody tr").unwrap().length();
+    assert_eq!(rows(), 50);
+    assert!(
+        row_text(&history, "2027-01-15 08:00").contains("move 119"),
+        "newest first"
+    );
+    button(m.el(), "Show 50 more of 70").click();
+    leptos::task::tick().await;
+    assert_eq!(rows(), 100);
+    button(m.el(), "Show 20 more of 20").click();
+    leptos::task::tick().await;
+    assert_eq!(rows(), 120);
+    assert!(!has(m.el(), "button", "Show 20 more of 20"));
+}
+
+/// Regression: a model name with an invisible or direction-changing character was shown as is
+/// where it is confirmed: `health⁠monitor` looked like the model it is not.
+#[wasm_bindgen_test]
+async fn hidden_characters_in_a_name_are_spelled_out_where_it_is_confirmed() {
+    let mut data = (*review()).clone();
+    data.model.name = "health\u{200b}monitor\u{202e}".to_owned();
+    let m = mount_review(Arc::new(data), None).await;
+    button(m.el(), "Apply…").click();
+    dom::settled().await;
+    let dialog = m.text("[role=dialog]");
+    assert!(
+        dialog.contains("Confirm the promotion of health⟨U+200B⟩monitor⟨U+202E⟩"),
+        "{dialog}"
+    );
+    assert!(
+        dialog.contains("type the model name (health⟨U+200B⟩monitor⟨U+202E⟩) to confirm"),
+        "{dialog}"
+    );
+    assert!(
+        !dialog.contains('\u{200b}') && !dialog.contains('\u{202e}'),
+        "{dialog}"
+    );
+}

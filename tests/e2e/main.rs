@@ -12,6 +12,7 @@ mod postgres;
 mod promote;
 mod scale;
 mod scripts;
+mod trust;
 
 use fantoccini::Locator;
 use harness::{
