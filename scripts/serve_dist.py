@@ -16,6 +16,10 @@ Faults for tests (every other request is a real MLflow request):
                               the first time the page moves alias NAME, another client sets
                               alias OTHER of the same model to VERSION right after (a
                               colleague's write landing between two of the page's)
+    --colleague-on-read N:ALIAS=VERSION
+                              on the Nth read of a registered model (registered-models/get),
+                              another client first sets ALIAS of that model to VERSION: a
+                              colleague's move between a decision and its re-read
     --slow-alias NAME=SECONDS
                               a move of alias NAME waits SECONDS before it reaches MLflow, and
                               SECONDS more before its answer: two pages moving it at once then
@@ -96,9 +100,11 @@ def set_alias(mlflow, model, alias, version):
 
 
 def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=(), after=None,
-            slow=None):
+            slow=None, on_read=None):
     after = dict(after or {})
     slow = dict(slow or {})
+    on_read = dict(on_read or {})
+    reads = [0]
     after_lock = threading.Lock()
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -129,6 +135,13 @@ def handler(dist, mlflow, refuse=(), lose_answer=(), faults=None, headers=(), af
                 self.end_headers()
                 self.wfile.write(data)
                 return
+            if self.command == "GET" and self.path.startswith("/api/2.0/mlflow/registered-models/get?"):
+                with after_lock:
+                    reads[0] += 1
+                    colleague = on_read.pop(reads[0], None)
+                if colleague is not None:
+                    query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                    set_alias(mlflow, query["name"][0], *colleague)
             fault = faults.take(self.path) if faults else None
             if fault == "drop":
                 self.close_connection = True
@@ -262,6 +275,7 @@ def main():
     p.add_argument("--fault", action="append", default=[])
     p.add_argument("--after-alias", action="append", default=[])
     p.add_argument("--slow-alias", action="append", default=[])
+    p.add_argument("--colleague-on-read", action="append", default=[])
     a = p.parse_args()
     after = {}
     for spec in a.after_alias:
@@ -270,10 +284,15 @@ def main():
         after[alias] = (other, version)
     slow = {name: float(seconds) for name, _, seconds in
             (spec.partition("=") for spec in a.slow_alias)}
+    on_read = {}
+    for spec in a.colleague_on_read:
+        n, _, rest = spec.partition(":")
+        alias, _, version = rest.partition("=")
+        on_read[int(n)] = (alias, version)
     server = http.server.ThreadingHTTPServer(
         (a.host, a.port),
         handler(os.path.realpath(a.dist), (a.mlflow or "").rstrip("/"), a.refuse_alias,
-                a.lose_answer_alias, Faults(a.fault), a.header, after, slow))
+                a.lose_answer_alias, Faults(a.fault), a.header, after, slow, on_read))
     print(f"serving http://{a.host}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -14,6 +14,9 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("Podium runs in the browser: `scripts/run` builds and serves it (see README.md).");
+    eprintln!(
+        "This is Podium's browser app: `scripts/run` builds and serves it; the command line is \
+         `podium` (cargo install --locked --path cli). See README.md."
+    );
     std::process::exit(2);
 }

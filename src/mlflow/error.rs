@@ -49,6 +49,12 @@ pub enum ApiError {
         /// The limit.
         seconds: u32,
     },
+    /// What was asked for does not exist (a version, an alias).
+    #[error("{what}")]
+    Missing {
+        /// What is missing, in words.
+        what: String,
+    },
     /// The answer was larger than Podium reads.
     #[error("MLflow's answer to {url} was over {limit_mb} MB, more than Podium reads")]
     TooLarge {
@@ -139,6 +145,7 @@ impl ApiError {
             ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Aborted => true,
             ApiError::Decode { .. }
             | ApiError::TooLarge { .. }
+            | ApiError::Missing { .. }
             | ApiError::PermissionDenied { .. }
             | ApiError::Inconsistent { .. } => false,
         }
@@ -151,6 +158,7 @@ impl ApiError {
             ApiError::Network { .. } | ApiError::Timeout { .. } => true,
             ApiError::Decode { .. }
             | ApiError::TooLarge { .. }
+            | ApiError::Missing { .. }
             | ApiError::PermissionDenied { .. }
             | ApiError::Aborted
             | ApiError::Inconsistent { .. } => false,

@@ -10,6 +10,17 @@ use super::review::ReviewData;
 /// Versions on the review's first screen, decided before the older ones have loaded.
 pub const FIRST_SCREEN: u32 = 25;
 
+/// Which version [`Client::load_candidate`] decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick<'a> {
+    /// The newest version.
+    Newest,
+    /// The version with this number.
+    Version(&'a str),
+    /// The version this alias points to.
+    Alias(&'a str),
+}
+
 /// Which versions [`Client::load_review`] loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -51,6 +62,67 @@ impl Client {
             all_versions,
             ..review
         })
+    }
+
+    /// What deciding one version of model `name` needs: the version `pick` names and every
+    /// alias holder, with their evidence (a handful of requests, whatever the model's size),
+    /// and the picked version's number.
+    pub async fn load_candidate(
+        &self,
+        name: &str,
+        pick: Pick<'_>,
+    ) -> Result<(ReviewData, String), ApiError> {
+        let model = self.get_registered_model(name).await?;
+        let candidate = match pick {
+            Pick::Version(number) => number.to_owned(),
+            Pick::Alias(alias) => {
+                model
+                    .alias_map()
+                    .get(alias)
+                    .cloned()
+                    .ok_or_else(|| ApiError::Missing {
+                        what: format!("Model {name} has no alias {alias}."),
+                    })?
+            }
+            Pick::Newest => {
+                let (newest, _) = self.newest_model_versions(name, None, 1).await?;
+                newest
+                    .first()
+                    .map(|v| v.version.clone())
+                    .ok_or_else(|| ApiError::Missing {
+                        what: format!("Model {name} has no versions."),
+                    })?
+            }
+        };
+        let mut numbers = vec![candidate.clone()];
+        for alias in &model.aliases {
+            if !numbers.contains(&alias.version) {
+                numbers.push(alias.version.clone());
+            }
+        }
+        let review = self.load_versions(model, &numbers).await?;
+        if review.version(&candidate).is_none() {
+            return Err(ApiError::Missing {
+                what: format!("Model {name} has no version {candidate}."),
+            });
+        }
+        // An alias naming a version MLflow does not list: nothing is decided on that.
+        let missing: Vec<String> = review
+            .model
+            .aliases
+            .iter()
+            .filter(|a| review.version(&a.version).is_none())
+            .map(|a| format!("{} → v{}", a.alias, a.version))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::Inconsistent {
+                detail: format!(
+                    "the model's aliases name versions MLflow does not list ({})",
+                    missing.join(", ")
+                ),
+            });
+        }
+        Ok((review, candidate))
     }
 
     /// Versions `numbers` of `model` with their evidence, as a review of only those versions

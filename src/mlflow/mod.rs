@@ -36,7 +36,7 @@ pub use client::{Client, Request, Retry, FIRST_BACKOFF_MS, READ_ATTEMPTS, TIMEOU
 pub use error::{ApiError, ErrorBody, MESSAGE_LIMIT};
 #[cfg(target_arch = "wasm32")]
 pub use fetch::Fetch;
-pub use load::{Scope, FIRST_SCREEN};
+pub use load::{Pick, Scope, FIRST_SCREEN};
 pub use logged_model::{
     logged_model_filters, logged_model_id, GetLoggedModelResponse, LoggedModel, LoggedModelData,
     LoggedModelInfo, SearchLoggedModels, SearchLoggedModelsResponse, LOGGED_MODELS_PER_SEARCH,

@@ -10,8 +10,9 @@ use super::model_version::ModelVersion;
 use super::registered_model::RegisteredModel;
 use super::run::{Metric, Run};
 use crate::policy::{
-    decide, decide_with_rows, number, Candidate, Decision, MetricSet, MetricTable, Policy,
-    Promotion, Proposal, Protection, Refusal, RowComparisons, Seen,
+    decide, decide_with_rows, number, summary, Candidate, CheckReport, Decision, MetricSet,
+    MetricTable, Policy, PolicyReport, PolicySource, Promotion, Proposal, Protection, Refusal,
+    RowComparisons, Seen,
 };
 
 /// One metric value and where it came from.
@@ -181,6 +182,50 @@ impl ReviewData {
             }
             // No champion, or the candidate is it: nothing to compare row by row.
             _ => decide(policy, &metrics, champion_metrics.as_ref()),
+        })
+    }
+
+    /// Version `candidate` decided under `policy` (from `source`), with the moves Podium would
+    /// apply: what the dashboard shows and `podium check` prints. `None` when there is no such
+    /// version.
+    pub fn check(
+        &self,
+        candidate: &str,
+        policy: &Policy,
+        source: PolicySource,
+        rows: Option<&RowComparisons>,
+        protection: Protection,
+    ) -> Option<CheckReport> {
+        let decision = self.decide(candidate, policy, rows)?;
+        let tag = self.model.tag(super::POLICY_TAG);
+        let proposal = self.propose(candidate, policy, rows, tag, protection);
+        let aliases = self.aliases();
+        let holds_production =
+            aliases.get(&policy.aliases.production).map(String::as_str) == Some(candidate);
+        let production = match &proposal {
+            Ok(p) => {
+                holds_production
+                    || p.plan
+                        .moves
+                        .iter()
+                        .any(|m| m.alias == policy.aliases.production)
+            }
+            Err(Refusal::NothingToMove) => holds_production,
+            Err(_) => false,
+        };
+        let (moves, refusal) = match proposal {
+            Ok(p) => (p.plan.moves, None),
+            Err(r) => (Vec::new(), Some(r.to_string())),
+        };
+        Some(CheckReport {
+            model: self.model.name.clone(),
+            version: candidate.to_owned(),
+            production,
+            plan: summary(policy, &decision, candidate, &aliases),
+            moves,
+            refusal,
+            decision,
+            policy: PolicyReport::new(policy, source),
         })
     }
 

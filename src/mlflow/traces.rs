@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use super::client::{Client, Request};
 use super::error::ApiError;
 use super::paging::all_pages;
-use super::review::VersionReview;
-use crate::policy::{stats, MetricAliases, RowComparisons};
+use super::review::{ReviewData, VersionReview};
+use crate::policy::{stats, MetricAliases, Policy, RowComparisons};
 
 /// The path of MLflow's trace search, under the tracking server's base URL.
 pub const SEARCH_TRACES: &str = "/api/3.0/mlflow/traces/search";
@@ -374,4 +374,34 @@ pub fn logged_comparison(
         (stat("ci_low")?, stat("ci_high")?),
         stat("p_value")?,
     ))
+}
+
+impl Client {
+    /// The per-row comparison of version `candidate` of `review` with the champion of
+    /// `policy`, key metric by key metric: each evaluation run's rows read once. `None` when
+    /// there is no champion to compare with (or the candidate is the champion).
+    pub async fn compare_rows(
+        &self,
+        review: &ReviewData,
+        candidate: &str,
+        policy: &Policy,
+    ) -> Result<Option<RowComparisons>, ApiError> {
+        let (Some(candidate), Some(champion)) =
+            (review.version(candidate), review.champion(policy))
+        else {
+            return Ok(None);
+        };
+        if champion.version.version == candidate.version.version {
+            return Ok(None);
+        }
+        let (metrics, aliases) = (&policy.champion_metrics, &policy.metric_aliases);
+        let mut rows = Vec::new();
+        for (experiment, run) in runs_to_read(metrics, aliases, candidate, champion) {
+            let read = self.evaluation_rows(&experiment, &run).await?;
+            rows.push((run, read));
+        }
+        Ok(Some(row_comparisons(
+            metrics, aliases, candidate, champion, &rows,
+        )))
+    }
 }

@@ -35,6 +35,8 @@ pub enum MoveKind {
     Manual,
     /// Undoing the first part of a promotion whose later part failed.
     Restore,
+    /// From a policy decision by the `podium` command (a pipeline step).
+    Pipeline,
 }
 
 impl MoveKind {
@@ -45,6 +47,7 @@ impl MoveKind {
             MoveKind::Rollback => "rollback",
             MoveKind::Manual => "manual",
             MoveKind::Restore => "restore",
+            MoveKind::Pipeline => "pipeline",
         }
     }
 }
@@ -59,6 +62,8 @@ pub enum PolicySource {
     Defaults,
     /// An unsaved what-if.
     WhatIf,
+    /// A policy file given to the `podium` command.
+    File,
 }
 
 /// The policy a promotion was decided under.

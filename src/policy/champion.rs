@@ -125,3 +125,15 @@ pub struct ChampionComparison {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub rows_pending: bool,
 }
+
+impl ChampionComparison {
+    /// `the candidate wins 2 of 3 key metrics, the champion 1.`
+    pub fn sentence(&self) -> String {
+        format!(
+            "the candidate wins {} of {} key metrics, the champion {}.",
+            self.tally.candidate_wins,
+            self.metrics.len(),
+            self.tally.champion_wins
+        )
+    }
+}

@@ -32,6 +32,26 @@ pub enum Verdict {
     Fail,
 }
 
+impl Verdict {
+    /// `✓`, `✗` or `–`: the mark shown with it (colour never carries meaning alone).
+    pub fn mark(self) -> &'static str {
+        match self {
+            Verdict::Pass => "✓",
+            Verdict::Fail => "✗",
+            Verdict::Skipped => "–",
+        }
+    }
+
+    /// `pass`, `fail` or `skipped`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Skipped => "skipped",
+        }
+    }
+}
+
 /// Why a check came out as it did; the numbers are in the check itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cause {

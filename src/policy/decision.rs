@@ -37,6 +37,26 @@ impl Decision {
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(|c| c.verdict == Verdict::Fail)
     }
+
+    /// `Passes the policy: 4 checks passed, 0 failed; 4 of 4 rules checked.` for a policy of
+    /// `rules` rules.
+    pub fn tally(&self, rules: usize) -> String {
+        let passed = self
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Pass)
+            .count();
+        let verdict = if self.passes {
+            "Passes the policy"
+        } else {
+            "Fails the policy"
+        };
+        format!(
+            "{verdict}: {passed} checks passed, {} failed; {} of {rules} rules checked.",
+            self.failures().count(),
+            self.rules_checked
+        )
+    }
 }
 
 /// Decides one candidate against the current champion's metrics (`None`: no champion yet).

@@ -27,10 +27,12 @@ mod parse;
 mod plan;
 mod preview;
 mod proposal;
+mod report;
 mod rules;
 mod save;
 pub mod stats;
 mod text;
+mod time;
 
 pub use audit::{
     fnv1a_hex, history, key_time, used_metrics, AuditRecord, Doubt, HistoryEntry, MoveKind,
@@ -53,9 +55,11 @@ pub use parse::{
 pub use plan::{summary, AliasMove, Candidate, MoveState, Plan, Refusal};
 pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
 pub use proposal::{AliasWrite, Promotion, Proposal, Protection, Seen};
+pub use report::{CheckReport, PolicyReport};
 pub use rules::{
     default_champion_metrics, AliasNames, MetricAliases, MissingMetric, Policy, Rule,
     POLICY_VERSION,
 };
 pub use save::SaveReview;
 pub use text::{is_hidden, visible};
+pub use time::utc_minute;

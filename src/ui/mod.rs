@@ -76,17 +76,8 @@ pub fn detached(client: &Client) -> Client {
 }
 
 /// `2026-11-27 09:50` (UTC) from MLflow's milliseconds since the epoch.
-/// A value outside the years 0–9999 (say, nanoseconds where milliseconds belong) is shown as
-/// such: `toISOString` would throw on it.
 pub fn format_time(ms: i64) -> String {
-    const YEAR_0: i64 = -62_167_219_200_000;
-    const YEAR_10000: i64 = 253_402_300_800_000;
-    if !(YEAR_0..YEAR_10000).contains(&ms) {
-        return format!("not a time ({ms})");
-    }
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let iso = String::from(date.to_iso_string());
-    iso.chars().take(16).collect::<String>().replace('T', " ")
+    crate::policy::utc_minute(ms)
 }
 
 /// The whole app for the deployment's `podium.json` ([`page_deployment`]): the

@@ -16,22 +16,11 @@ pub struct Look {
 
 /// The look of one check's or one rule's verdict.
 pub fn look(verdict: Verdict) -> Look {
-    match verdict {
-        Verdict::Pass => Look {
-            mark: "✓",
-            word: "pass",
-            class: "pass",
-        },
-        Verdict::Fail => Look {
-            mark: "✗",
-            word: "fail",
-            class: "fail",
-        },
-        Verdict::Skipped => Look {
-            mark: "–",
-            word: "skipped",
-            class: "skipped",
-        },
+    Look {
+        mark: verdict.mark(),
+        word: verdict.word(),
+        // The stylesheet's classes are the words.
+        class: verdict.word(),
     }
 }
 

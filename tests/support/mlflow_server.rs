@@ -8,9 +8,14 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The repository.
+/// The repository (the test's crate, or the workspace it is a member of).
 pub fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if manifest.join("scripts/mlflow").exists() {
+        manifest
+    } else {
+        manifest.parent().expect("the workspace")
+    }
 }
 
 /// Where tests leave screenshots, server logs and template stores.
@@ -194,4 +199,48 @@ pub fn script(name: &str, args: &[&str]) -> String {
         .unwrap_or_else(|e| panic!("scripts/{name}: {e}"));
     assert!(out.status.success(), "scripts/{name} {args:?} failed");
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// MLflow's API behind scripts/serve_dist.py, the test proxy that injects faults (its options:
+/// `--colleague-on-read 2:champion=5`, `--fault PATH=KIND`, …), with no app files; stopped on
+/// drop.
+pub struct Proxy {
+    child: std::process::Child,
+    files: PathBuf,
+    /// Where MLflow's API answers through the proxy.
+    pub url: String,
+}
+
+impl Proxy {
+    /// The proxy in front of `mlflow_url`, with `options`.
+    pub fn start(mlflow_url: &str, options: &[&str]) -> Proxy {
+        use std::io::BufRead;
+        let files = out_dir().join(format!("proxy-{}-{}", std::process::id(), free_port()));
+        std::fs::create_dir_all(&files).unwrap();
+        let mut child = Command::new(root().join(".venv/bin/python"))
+            .arg(root().join("scripts/serve_dist.py"))
+            .args(["--dist", files.to_str().unwrap(), "--mlflow", mlflow_url])
+            .args(options)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start scripts/serve_dist.py (scripts/setup creates the venv)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("serving ")
+            .unwrap_or_else(|| panic!("serve_dist.py said {line:?}"))
+            .to_owned();
+        Proxy { child, files, url }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.files);
+    }
 }

@@ -30,7 +30,7 @@ fn Confirm(moves: Proposal) -> impl IntoView {
     let name = visible(&state.versions.data().model.name).into_owned();
     let count = moves.plan.moves.len();
     let title = match moves.kind {
-        MoveKind::Promotion => format!("Confirm the promotion of {name}"),
+        MoveKind::Promotion | MoveKind::Pipeline => format!("Confirm the promotion of {name}"),
         MoveKind::Rollback => format!("Confirm the rollback on {name}"),
         MoveKind::Manual => format!("Confirm the alias change on {name}"),
         MoveKind::Restore => format!("Confirm the restore on {name}"),
@@ -49,7 +49,7 @@ fn Confirm(moves: Proposal) -> impl IntoView {
                 default_policy_name(&deployment),
                 p.hash
             ),
-            PolicySource::WhatIf => format!(
+            PolicySource::WhatIf | PolicySource::File => format!(
                 "an unsaved what-if (fingerprint {}), which differs from the saved policy in:",
                 p.hash
             ),
@@ -71,14 +71,10 @@ fn Confirm(moves: Proposal) -> impl IntoView {
             .iter()
             .map(|c| view! { <li>{look(c.verdict).word} ": " {c.reason.clone()}</li> })
             .collect_view();
-        let comparison = d.champion_comparison.as_ref().map(|c| {
-            format!(
-                "Against the champion: the candidate wins {} of {} key metrics, the champion {}.",
-                c.tally.candidate_wins,
-                c.metrics.len(),
-                c.tally.champion_wins
-            )
-        });
+        let comparison = d
+            .champion_comparison
+            .as_ref()
+            .map(|c| format!("Against the champion: {}", c.sentence()));
         view! {
             <h3>"Evidence"</h3>
             <p>{format!("{} of the policy's rules checked; {}", d.rules_checked, moves.summary)}</p>

@@ -10,7 +10,7 @@ use super::table::signed;
 use crate::mlflow::logged_comparison;
 use crate::policy::stats::{RowComparison, Significance, Test};
 use crate::policy::{
-    number, row_comparison, summary, ChampionComparison, Check, CheckKind, MetricOutcome, Verdict,
+    number, row_comparison, summary, ChampionComparison, Check, CheckKind, MetricOutcome,
 };
 use crate::ui::verdict::look;
 
@@ -44,25 +44,8 @@ pub fn DecisionPanel() -> impl IntoView {
         })
     };
     let tally = move || {
-        state.decision().with(|d| {
-            let d = d.as_ref()?;
-            let passed = d
-                .checks
-                .iter()
-                .filter(|c| c.verdict == Verdict::Pass)
-                .count();
-            let failed = d.failures().count();
-            let rules = state.edit.in_effect().with(|e| e.policy.rules.len());
-            let verdict = if d.passes {
-                "Passes the policy"
-            } else {
-                "Fails the policy"
-            };
-            Some(format!(
-                "{verdict}: {passed} checks passed, {failed} failed; {} of {rules} rules checked.",
-                d.rules_checked
-            ))
-        })
+        let rules = state.edit.in_effect().with(|e| e.policy.rules.len());
+        state.decision().with(|d| Some(d.as_ref()?.tally(rules)))
     };
     let checks = Memo::new(move |_| {
         state

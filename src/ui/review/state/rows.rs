@@ -1,16 +1,14 @@
-//! The per-row comparison of the candidate with the champion: read (each evaluation run's rows
-//! once per screen) when the candidate, the champion or the key metrics change, and compared
-//! key metric by key metric. The noise-aware champion rule needs it.
+//! The per-row comparison of the candidate with the champion: read when the candidate, the
+//! champion or the key metrics change, and compared key metric by key metric. The noise-aware
+//! champion rule needs it.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::edit::PolicyEdit;
 use super::versions::Versions;
-use crate::mlflow::{row_comparisons, runs_to_read, Client, EvaluatedRow, ReviewData};
+use crate::mlflow::{Client, ReviewData};
 use crate::policy::{MetricAliases, Policy, RowComparisons};
 
 /// What a per-row comparison is of: the candidate and the champion (version numbers), the key
@@ -61,9 +59,6 @@ impl RowLoad {
     }
 }
 
-/// Each evaluation run's rows (`(run id, rows)`), read once per screen.
-type RowsCache = Rc<RefCell<Vec<(String, Vec<EvaluatedRow>)>>>;
-
 /// The per-row comparison. `Copy`; read again only through [`RowsLoader::retry`].
 #[derive(Clone, Copy)]
 pub struct RowsLoader {
@@ -87,11 +82,10 @@ impl RowsLoader {
             })
         });
         let load = RwSignal::new(RowLoad::Idle);
-        let cache = RowsCache::default();
         // A threshold edit changes the policy but not the key: nothing is read again then.
         Effect::new(move |_| {
             let key = key.get();
-            untrack(|| read(key, data, &client, &cache, load));
+            untrack(|| read(key, data, edit, &client, load));
         });
         RowsLoader { load, attempt, key }
     }
@@ -122,71 +116,39 @@ impl RowsLoader {
     }
 }
 
-/// Reads the evaluation rows the comparison `key` needs (each run once per screen: `cache`),
-/// then compares them into `load`, unless the screen needs another comparison by then.
+/// Reads and compares the evaluation rows the comparison `key` needs
+/// (`Client::compare_rows`, as the `podium` command does) into `load`, unless the screen needs
+/// another comparison by then.
 fn read(
     key: Option<RowsKey>,
     data: ReadSignal<Arc<ReviewData>>,
+    edit: PolicyEdit,
     client: &Client,
-    cache: &RowsCache,
     load: RwSignal<RowLoad>,
 ) {
     let Some(key) = key else {
         load.set(RowLoad::Idle);
         return;
     };
-    let Some(runs) = data.with(|d| {
-        let (candidate, champion) = (d.version(&key.candidate)?, d.version(&key.champion)?);
-        Some(runs_to_read(
-            &key.metrics,
-            &key.aliases,
-            candidate,
-            champion,
-        ))
-    }) else {
-        return;
-    };
-    let missing: Vec<_> = runs
-        .into_iter()
-        .filter(|(_, run)| !cache.borrow().iter().any(|(r, _)| r == run))
-        .collect();
-    let text = format!(
-        "Reading the per-row scores of {} evaluation run(s)…",
-        missing.len()
-    );
-    load.set(RowLoad::Loading(key.clone(), text));
+    let text = "Reading the per-row scores of the candidate's and the champion's evaluations…";
+    load.set(RowLoad::Loading(key.clone(), text.to_owned()));
     let current =
         move |key: &RowsKey| load.try_with_untracked(|r| r.key() == Some(key)) == Some(true);
-    let (client, cache) = (client.clone(), cache.clone());
+    let (review, policy) = (
+        data.get_untracked(),
+        edit.in_effect().with_untracked(|e| e.policy.clone()),
+    );
+    let client = client.clone();
     leptos::task::spawn_local(async move {
-        for (experiment, run) in missing {
-            match client.evaluation_rows(&experiment, &run).await {
-                Ok(rows) => cache.borrow_mut().push((run, rows)),
-                Err(e) => {
-                    if current(&key) {
-                        let why = format!("Per-row scores not read: {e}.");
-                        load.try_set(RowLoad::Failed(key, why));
-                    }
-                    return;
-                }
-            }
-        }
+        let compared = client.compare_rows(&review, &key.candidate, &policy).await;
         // The screen may be gone, or the reviewer may have moved on.
         if !current(&key) {
             return;
         }
-        let compared = data.try_with_untracked(|d| {
-            let (candidate, champion) = (d.version(&key.candidate)?, d.version(&key.champion)?);
-            Some(row_comparisons(
-                &key.metrics,
-                &key.aliases,
-                candidate,
-                champion,
-                &cache.borrow(),
-            ))
-        });
-        if let Some(compared) = compared.flatten() {
-            load.try_set(RowLoad::Loaded(key, Arc::new(compared)));
-        }
+        let state = match compared {
+            Ok(rows) => RowLoad::Loaded(key, Arc::new(rows.unwrap_or_default())),
+            Err(e) => RowLoad::Failed(key, format!("Per-row scores not read: {e}.")),
+        };
+        load.try_set(state);
     });
 }
