@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use podium::mlflow::{Client, Credentials, Fetch, ReviewData, Scope};
-use podium::policy::{Policy, PolicySource, Protection};
+use podium::policy::{Policy, PolicySource};
 use serde_json::Value;
 use wasm_bindgen_test::*;
 
@@ -48,24 +48,13 @@ async fn every_version_is_decided_in_the_browser_as_the_command_decides_it() {
             reviews.insert(model.to_owned(), review);
         }
         let review = &reviews[model];
-        let rows = if policy.noise_aware_champion {
-            client.compare_rows(review, version, &policy).await.unwrap()
-        } else {
-            None
-        };
-        let protection = Protection {
-            saved: &policy,
-            in_effect: &policy,
-            deployment: &[],
-        };
+        // As the dashboard and the command decide: rows read when the policy needs them.
+        let rows = client
+            .rows_for_decision(review, version, &policy)
+            .await
+            .unwrap();
         let report = review
-            .check(
-                version,
-                &policy,
-                PolicySource::File,
-                rows.as_ref(),
-                protection,
-            )
+            .check(version, &policy, PolicySource::File, rows.as_ref())
             .unwrap();
         let ours = serde_json::to_value(&report).unwrap();
         assert_eq!(

@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use podium::mlflow::{Client, Pick};
-use podium::policy::{CheckReport, PolicySource, Protection};
+use podium::policy::{CheckReport, PolicySource};
 
-use crate::connect::explain;
-use crate::policy_file::policy_for;
+use crate::decide::decide;
 use crate::{Answer, Failure};
 
 #[derive(Args)]
@@ -35,29 +34,9 @@ pub async fn run(client: &Client, args: CheckArgs) -> Result<Answer, Failure> {
         (None, Some(alias)) => Pick::Alias(alias),
         (None, None) => Pick::Newest,
     };
-    eprintln!("podium: reading {} from {}…", args.model, client.base_url());
-    let (review, candidate) = client
-        .load_candidate(&args.model, pick)
-        .await
-        .map_err(explain)?;
-    let (policy, source) = policy_for(&review, args.policy.as_deref())?;
-    let rows = if policy.noise_aware_champion {
-        eprintln!("podium: reading the evaluations' rows for the noise-aware champion rule…");
-        client
-            .compare_rows(&review, &candidate, &policy)
-            .await
-            .map_err(explain)?
-    } else {
-        None
-    };
-    let protection = Protection {
-        saved: &policy,
-        in_effect: &policy,
-        deployment: &[],
-    };
-    let report = review
-        .check(&candidate, &policy, source, rows.as_ref(), protection)
-        .ok_or_else(|| Failure(format!("{} has no version {candidate}", args.model)))?;
+    let report = decide(client, &args.model, pick, args.policy.as_deref())
+        .await?
+        .report;
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| Failure(format!("could not write the report: {e}")))?;

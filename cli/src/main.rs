@@ -8,6 +8,7 @@
 
 mod check;
 mod connect;
+mod decide;
 mod history;
 mod policy_file;
 mod promote;

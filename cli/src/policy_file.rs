@@ -3,20 +3,9 @@
 use std::path::Path;
 
 use podium::mlflow::{ReviewData, POLICY_TAG};
-use podium::policy::{Policy, PolicySource};
+use podium::policy::Policy;
 
 use crate::Failure;
-
-/// `--policy FILE`'s policy when given, else the model's saved policy.
-pub fn policy_for(
-    review: &ReviewData,
-    file: Option<&Path>,
-) -> Result<(Policy, PolicySource), Failure> {
-    match file {
-        Some(path) => Ok((read(path)?, PolicySource::File)),
-        None => Ok((saved(review)?, PolicySource::Saved)),
-    }
-}
 
 /// The policy in `path`: a policy document or the seed's flat THRESHOLDS dict.
 pub fn read(path: &Path) -> Result<Policy, Failure> {

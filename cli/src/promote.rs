@@ -11,8 +11,8 @@ use podium::mlflow::{ApplyReport, Client, Pick, POLICY_TAG};
 use podium::policy::{visible, MoveKind, Proposal, Protection};
 
 use crate::check::sentences;
-use crate::connect::{confirm, explain};
-use crate::policy_file::saved;
+use crate::connect::confirm;
+use crate::decide::decide;
 use crate::{Answer, Failure};
 
 #[derive(Args)]
@@ -33,39 +33,22 @@ pub struct PromoteArgs {
 
 pub async fn run(client: &Client, args: PromoteArgs) -> Result<Answer, Failure> {
     let name = &args.model;
-    eprintln!("podium: reading {name} from {}…", client.base_url());
-    let (review, candidate) = client
-        .load_candidate(name, Pick::Version(&args.version))
-        .await
-        .map_err(explain)?;
     // A pipeline enforces the policy the team saved: never a default, never a file.
-    let policy = saved(&review)?;
-    let rows = if policy.noise_aware_champion {
-        eprintln!("podium: reading the evaluations' rows for the noise-aware champion rule…");
-        client
-            .compare_rows(&review, &candidate, &policy)
-            .await
-            .map_err(explain)?
-    } else {
-        None
-    };
+    let decided = decide(client, name, Pick::Version(&args.version), None).await?;
+    let (review, policy, rows, report) = (
+        &decided.review,
+        &decided.policy,
+        decided.rows.as_ref(),
+        &decided.report,
+    );
     let protection = Protection {
-        saved: &policy,
-        in_effect: &policy,
+        saved: policy,
+        in_effect: policy,
         deployment: &[],
     };
-    let report = review
-        .check(
-            &candidate,
-            &policy,
-            podium::policy::PolicySource::Saved,
-            rows.as_ref(),
-            protection,
-        )
-        .ok_or_else(|| Failure(format!("{name} has no version {candidate}")))?;
-    print!("{}", sentences(&report));
+    print!("{}", sentences(report));
     let tag = review.model.tag(POLICY_TAG);
-    let proposal = match review.propose(&candidate, &policy, rows.as_ref(), tag, protection) {
+    let proposal = match review.propose(&decided.candidate, policy, rows, tag, protection) {
         Ok(proposal) => Proposal {
             kind: MoveKind::Pipeline,
             ..proposal

@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use mlflow_server::{out_dir, Mlflow, Proxy, ADMIN};
+use mlflow_server::{aliases_of, mlflow_call, out_dir, Mlflow, Proxy, ADMIN};
 use serde_json::Value;
 
 const HEALTH: &str = "health_monitor_agent";
@@ -83,70 +83,22 @@ fn policy_file(name: &str, json: &str) -> PathBuf {
     path
 }
 
-/// An MLflow REST call with curl, as the admin when `auth`.
-fn mlflow(base: &str, method: &str, path: &str, body: Option<&Value>) -> Value {
-    let mut args = vec![
-        "-sS".to_owned(),
-        "-X".to_owned(),
-        method.to_owned(),
-        format!("{base}/api/2.0/mlflow/{path}"),
-        "-u".to_owned(),
-        format!("{}:{}", ADMIN.0, ADMIN.1),
-    ];
-    if let Some(body) = body {
-        args.extend([
-            "-H".to_owned(),
-            "Content-Type: application/json".to_owned(),
-            "-d".to_owned(),
-            body.to_string(),
-        ]);
-    }
-    let out = Command::new("curl").args(&args).output().unwrap();
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-}
-
-fn aliases(base: &str) -> Value {
-    let model = mlflow(
-        base,
-        "GET",
-        &format!("registered-models/get?name={HEALTH}"),
-        None,
-    );
-    let mut map = serde_json::Map::new();
-    for a in model["registered_model"]["aliases"].as_array().unwrap() {
-        map.insert(
-            a["alias"].as_str().unwrap().to_owned(),
-            a["version"].clone(),
-        );
-    }
-    Value::Object(map)
-}
-
-fn audit_records(base: &str, version: &str) -> Vec<Value> {
-    let got = mlflow(
-        base,
-        "GET",
-        &format!("model-versions/get?name={HEALTH}&version={version}"),
-        None,
-    );
-    got["model_version"]["tags"]
-        .as_array()
-        .map(|tags| {
-            tags.iter()
-                .filter(|t| t["key"].as_str().unwrap().starts_with("podium.audit."))
-                .map(|t| serde_json::from_str(t["value"].as_str().unwrap()).unwrap())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn save_policy_tag(base: &str, json: &str) {
-    mlflow(
+    mlflow_call(
         base,
         "POST",
         "registered-models/set-tag",
         Some(&serde_json::json!({"name": HEALTH, "key": "podium.policy", "value": json})),
+        Some(ADMIN),
     );
+}
+
+fn aliases(base: &str) -> std::collections::BTreeMap<String, String> {
+    aliases_of(base, HEALTH, Some(ADMIN))
+}
+
+fn audit_records(base: &str, version: &str) -> Vec<Value> {
+    mlflow_server::audit_records(base, HEALTH, version, Some(ADMIN))
 }
 
 fn check(condition: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
@@ -442,7 +394,7 @@ fn save_then_promote_with_the_dashboards_refusals_guard_and_records() -> Result<
         || applied.stdout.clone(),
     )?;
     check(aliases(url)["production"] == "6", || {
-        format!("{}", aliases(url))
+        format!("{:?}", aliases(url))
     })?;
     let records = audit_records(url, "6");
     check(
@@ -509,7 +461,7 @@ fn a_colleagues_move_between_decision_and_write_writes_nothing() -> Result<(), F
     )?;
     let now = aliases(&server.url);
     check(now["production"] == "4" && now["champion"] == "5", || {
-        format!("{now}")
+        format!("{now:?}")
     })?;
     check(audit_records(&server.url, "6").is_empty(), || {
         "a record was written".into()

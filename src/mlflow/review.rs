@@ -185,17 +185,22 @@ impl ReviewData {
         })
     }
 
-    /// Version `candidate` decided under `policy` (from `source`), with the moves Podium would
-    /// apply: what the dashboard shows and `podium check` prints. `None` when there is no such
-    /// version.
+    /// Version `candidate` decided under `policy` (from `source`; `rows`: the per-row
+    /// comparison, when read), with the moves Podium would apply: what the dashboard decides
+    /// and `podium check` prints. `None` when there is no such version.
     pub fn check(
         &self,
         candidate: &str,
         policy: &Policy,
         source: PolicySource,
         rows: Option<&RowComparisons>,
-        protection: Protection,
     ) -> Option<CheckReport> {
+        // The policy decided under is taken as it is: nothing to protect against itself.
+        let protection = Protection {
+            saved: policy,
+            in_effect: policy,
+            deployment: &[],
+        };
         let decision = self.decide(candidate, policy, rows)?;
         let tag = self.model.tag(super::POLICY_TAG);
         let proposal = self.propose(candidate, policy, rows, tag, protection);

@@ -377,6 +377,21 @@ pub fn logged_comparison(
 }
 
 impl Client {
+    /// The per-row comparison a decision of version `candidate` of `review` under `policy`
+    /// needs: read only when the policy's noise-aware champion rule is on (see
+    /// [`Client::compare_rows`]).
+    pub async fn rows_for_decision(
+        &self,
+        review: &ReviewData,
+        candidate: &str,
+        policy: &Policy,
+    ) -> Result<Option<RowComparisons>, ApiError> {
+        if !policy.noise_aware_champion {
+            return Ok(None);
+        }
+        self.compare_rows(review, candidate, policy).await
+    }
+
     /// The per-row comparison of version `candidate` of `review` with the champion of
     /// `policy`, key metric by key metric: each evaluation run's rows read once. `None` when
     /// there is no champion to compare with (or the candidate is the champion).

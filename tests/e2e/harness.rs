@@ -1,7 +1,6 @@
 //! Real servers and a real browser for end-to-end tests, all stopped even when a test fails.
 
 use std::future::Future;
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::panic::{resume_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -106,22 +105,7 @@ impl App {
     }
 
     fn spawn(dist: &Path, args: &[&str]) -> App {
-        let mut child = Command::new(root().join(".venv/bin/python"))
-            .arg(root().join("scripts/serve_dist.py"))
-            .args(["--dist", dist.to_str().unwrap()])
-            .args(args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start scripts/serve_dist.py");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("serving ")
-            .unwrap_or_else(|| panic!("serve_dist.py said {line:?}"))
-            .to_owned();
+        let (child, url) = serve_dist(dist, args);
         App { child, url }
     }
 }
@@ -374,100 +358,6 @@ pub fn mlflow_get(base: &str, path: &str) -> serde_json::Value {
         .expect("curl");
     assert!(out.status.success(), "GET {path} failed");
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// An MLflow REST call with curl (no HTTP client in the test's deps), as `user` if given.
-pub fn mlflow_call(
-    base: &str,
-    method: &str,
-    path: &str,
-    body: Option<&serde_json::Value>,
-    user: Option<(&str, &str)>,
-) -> serde_json::Value {
-    let mut args = vec![
-        "-sS".to_owned(),
-        "-f".to_owned(),
-        "-X".to_owned(),
-        method.to_owned(),
-    ];
-    if let Some((name, password)) = user {
-        args.extend(["-u".to_owned(), format!("{name}:{password}")]);
-    }
-    if let Some(body) = body {
-        args.extend([
-            "-H".to_owned(),
-            "Content-Type: application/json".to_owned(),
-            "-d".to_owned(),
-            body.to_string(),
-        ]);
-    }
-    args.push(format!("{base}/api/2.0/mlflow/{path}"));
-    let out = Command::new("curl").args(&args).output().expect("curl");
-    assert!(
-        out.status.success(),
-        "{method} {path} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.stdout.is_empty() {
-        return serde_json::Value::Null;
-    }
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// A model's aliases in MLflow now (alias → version).
-pub fn aliases_of(
-    base: &str,
-    model: &str,
-    user: Option<(&str, &str)>,
-) -> std::collections::BTreeMap<String, String> {
-    let got = mlflow_call(
-        base,
-        "GET",
-        &format!("registered-models/get?name={model}"),
-        None,
-        user,
-    );
-    got["registered_model"]["aliases"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|a| {
-            (
-                a["alias"].as_str().unwrap().to_owned(),
-                a["version"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-/// The audit records (parsed tag values) on one version, oldest first.
-pub fn audit_records(
-    base: &str,
-    model: &str,
-    version: &str,
-    user: Option<(&str, &str)>,
-) -> Vec<serde_json::Value> {
-    let got = mlflow_call(
-        base,
-        "GET",
-        &format!("model-versions/get?name={model}&version={version}"),
-        None,
-        user,
-    );
-    let mut tags: Vec<(String, serde_json::Value)> = got["model_version"]["tags"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| t["key"].as_str().unwrap().starts_with("podium.audit."))
-        .map(|t| {
-            (
-                t["key"].as_str().unwrap().to_owned(),
-                serde_json::from_str(t["value"].as_str().unwrap()).unwrap(),
-            )
-        })
-        .collect();
-    tags.sort_by(|a, b| a.0.cmp(&b.0));
-    tags.into_iter().map(|(_, v)| v).collect()
 }
 
 /// Signs in through the connection settings, as a user would.

@@ -214,27 +214,35 @@ pub struct Proxy {
 impl Proxy {
     /// The proxy in front of `mlflow_url`, with `options`.
     pub fn start(mlflow_url: &str, options: &[&str]) -> Proxy {
-        use std::io::BufRead;
         let files = out_dir().join(format!("proxy-{}-{}", std::process::id(), free_port()));
         std::fs::create_dir_all(&files).unwrap();
-        let mut child = Command::new(root().join(".venv/bin/python"))
-            .arg(root().join("scripts/serve_dist.py"))
-            .args(["--dist", files.to_str().unwrap(), "--mlflow", mlflow_url])
-            .args(options)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start scripts/serve_dist.py (scripts/setup creates the venv)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("serving ")
-            .unwrap_or_else(|| panic!("serve_dist.py said {line:?}"))
-            .to_owned();
+        let mut args = vec!["--mlflow", mlflow_url];
+        args.extend(options);
+        let (child, url) = serve_dist(&files, &args);
         Proxy { child, files, url }
     }
+}
+
+/// scripts/serve_dist.py serving the files of `files` with `args`: the process and its URL.
+pub fn serve_dist(files: &Path, args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(root().join(".venv/bin/python"))
+        .arg(root().join("scripts/serve_dist.py"))
+        .args(["--dist", files.to_str().unwrap()])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start scripts/serve_dist.py (scripts/setup creates the venv)");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("serving ")
+        .unwrap_or_else(|| panic!("serve_dist.py said {line:?}"))
+        .to_owned();
+    (child, url)
 }
 
 impl Drop for Proxy {
@@ -243,4 +251,98 @@ impl Drop for Proxy {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.files);
     }
+}
+
+/// An MLflow REST call with curl (no HTTP client in the test's deps), as `user` if given.
+pub fn mlflow_call(
+    base: &str,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+    user: Option<(&str, &str)>,
+) -> serde_json::Value {
+    let mut args = vec![
+        "-sS".to_owned(),
+        "-f".to_owned(),
+        "-X".to_owned(),
+        method.to_owned(),
+    ];
+    if let Some((name, password)) = user {
+        args.extend(["-u".to_owned(), format!("{name}:{password}")]);
+    }
+    if let Some(body) = body {
+        args.extend([
+            "-H".to_owned(),
+            "Content-Type: application/json".to_owned(),
+            "-d".to_owned(),
+            body.to_string(),
+        ]);
+    }
+    args.push(format!("{base}/api/2.0/mlflow/{path}"));
+    let out = Command::new("curl").args(&args).output().expect("curl");
+    assert!(
+        out.status.success(),
+        "{method} {path} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.stdout.is_empty() {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A model's aliases in MLflow now (alias → version).
+pub fn aliases_of(
+    base: &str,
+    model: &str,
+    user: Option<(&str, &str)>,
+) -> std::collections::BTreeMap<String, String> {
+    let got = mlflow_call(
+        base,
+        "GET",
+        &format!("registered-models/get?name={model}"),
+        None,
+        user,
+    );
+    got["registered_model"]["aliases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            (
+                a["alias"].as_str().unwrap().to_owned(),
+                a["version"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The audit records (parsed tag values) on one version, oldest first.
+pub fn audit_records(
+    base: &str,
+    model: &str,
+    version: &str,
+    user: Option<(&str, &str)>,
+) -> Vec<serde_json::Value> {
+    let got = mlflow_call(
+        base,
+        "GET",
+        &format!("model-versions/get?name={model}&version={version}"),
+        None,
+        user,
+    );
+    let mut tags: Vec<(String, serde_json::Value)> = got["model_version"]["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["key"].as_str().unwrap().starts_with("podium.audit."))
+        .map(|t| {
+            (
+                t["key"].as_str().unwrap().to_owned(),
+                serde_json::from_str(t["value"].as_str().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    tags.sort_by(|a, b| a.0.cmp(&b.0));
+    tags.into_iter().map(|(_, v)| v).collect()
 }
