@@ -274,17 +274,21 @@ async fn an_error_thrown_through_podium_shows_a_panel_not_a_frozen_page() {
     with_browser(|browser| async move {
         browser.goto(&app.url).await.unwrap();
         until("the models", || text_of(&browser, MODELS_TABLE)).await;
-        // From now on the browser refuses to format any date.
+        // From now on the browser refuses to tell the time, which the review's history asks.
         browser
             .execute(
-                "Date.prototype.toISOString = function () { throw new RangeError('simulated: no dates today'); };",
+                "Date.now = function () { throw new RangeError('simulated: no clock today'); };",
                 vec![],
             )
             .await
             .unwrap();
-        let search = crate::harness::find(&browser, "//input[@id=//label[normalize-space()='Search models by name']/@for]").await;
-        search.send_keys("agent").await.unwrap();
-        let panel = until("the crash panel", || text_of(&browser, "//section[@role='alert' and @id='podium-crash']")).await;
+        let link =
+            crate::harness::find(&browser, "//a[normalize-space()='health_monitor_agent']").await;
+        link.click().await.unwrap();
+        let panel = until("the crash panel", || {
+            text_of(&browser, "//section[@role='alert' and @id='podium-crash']")
+        })
+        .await;
         assert!(panel.contains("Podium stopped working"), "{panel}");
         // The browser hides the message of an error from a script injected by the test
         // ("Script error."); errors of Podium's own code come with theirs.
