@@ -913,3 +913,94 @@ fn an_invalid_move_is_refused_before_anything_is_read_or_written() {
     }
     assert!(server.sent().is_empty());
 }
+
+// What needs attention on the models list (issue 27).
+
+#[test]
+fn a_page_of_models_is_checked_in_a_few_requests_never_one_per_model() {
+    let team = r#"{"rules": [{"metric": "safety/mean", "threshold": 0.9}]}"#;
+    let models: Vec<podium::mlflow::RegisteredModel> = ["a", "b", "c", "it's"]
+        .iter()
+        .map(|name| {
+            serde_json::from_value(serde_json::json!({
+                "name": name,
+                "aliases": [{"alias": "production", "version": "1"}],
+                "tags": [{"key": "podium.policy", "value": team}],
+            }))
+            .unwrap()
+        })
+        .collect();
+    let server = Scripted::new();
+    server
+        .each(Method::Get, "model-versions/search", |request| {
+            let filter = query_value(&request.url, "filter").unwrap();
+            let names: &[&str] = if filter == "name IN ('a', 'b', 'c')" {
+                &["a", "b", "c"]
+            } else {
+                assert_eq!(filter, "name=\"it's\"", "a quoted name is searched on its own");
+                &["it's"]
+            };
+            let versions: Vec<_> = names
+                .iter()
+                .flat_map(|n| {
+                    (1..=2).map(move |v| {
+                        serde_json::json!({"name": n, "version": v.to_string(),
+                                           "run_id": format!("{}{v}", n.len())})
+                    })
+                })
+                .collect();
+            ok(&serde_json::json!({"model_versions": versions}).to_string())
+        })
+        .always(
+            Method::Get,
+            "experiments/search",
+            ok(r#"{"experiments": [{"experiment_id": "0", "name": "Default"}]}"#),
+        )
+        .each(Method::Post, "runs/search", |request| {
+            let body: serde_json::Value =
+                serde_json::from_str(request.body.as_ref().unwrap()).unwrap();
+            assert!(body["filter"].as_str().unwrap().starts_with("attributes.run_id IN ("));
+            let runs: Vec<_> = ["11", "12", "41", "42"]
+                .iter()
+                .map(|id| {
+                    let safety = if id.ends_with('2') { 0.95 } else { 0.85 };
+                    serde_json::json!({"info": {"run_id": id, "experiment_id": "0"},
+                                       "data": {"metrics": [{"key": "safety/mean", "value": safety}]}})
+                })
+                .collect();
+            ok(&serde_json::json!({"runs": runs}).to_string())
+        });
+    let rows = block_on(client(&server).attention(&models, None)).unwrap();
+    let said: Vec<(String, String)> = rows
+        .iter()
+        .map(|(name, r)| (name.clone(), r.as_ref().unwrap().sentence()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "a".into(),
+                "production v1 fails the saved policy (safety/mean 0.85 < 0.9)".into()
+            ),
+            (
+                "b".into(),
+                "production v1 fails the saved policy (safety/mean 0.85 < 0.9)".into()
+            ),
+            (
+                "c".into(),
+                "production v1 fails the saved policy (safety/mean 0.85 < 0.9)".into()
+            ),
+            (
+                "it's".into(),
+                "production v1 fails the saved policy (safety/mean 0.85 < 0.9)".into()
+            ),
+        ]
+    );
+    let searches = server.sent_to(Method::Get, "model-versions/search").len();
+    assert_eq!(
+        searches, 2,
+        "one for the page, one for the name MLflow cannot list"
+    );
+    assert_eq!(server.sent_to(Method::Post, "runs/search").len(), 1);
+    assert_eq!(server.sent().len(), 4, "{:#?}", server.sent());
+}

@@ -25,6 +25,8 @@ mod live {
 
     use crate::mlflow_server::{Mlflow, ADMIN};
 
+    const HEALTH_MODEL: &str = "health_monitor_agent";
+
     static PLAIN: OnceLock<Mlflow> = OnceLock::new();
     static AUTH: OnceLock<Mlflow> = OnceLock::new();
 
@@ -90,6 +92,7 @@ mod live {
             an_evaluations_rows_are_read_from_its_traces_and_pair_with_another_evaluations,
             a_promotion_is_applied_and_recorded_then_a_stale_one_is_refused,
             a_policy_save_is_refused_when_someone_saved_since,
+            the_models_list_says_what_each_seeded_model_needs_in_three_requests,
         ];
         let conclusion = libtest_mimic::run(&args, trials);
         for server in [PLAIN.get(), AUTH.get()].into_iter().flatten() {
@@ -622,6 +625,48 @@ mod live {
         assert_eq!(kept.as_deref(), Some(theirs), "theirs stays");
         assert_eq!(saved, SaveOutcome::Saved);
         assert_eq!(now.as_deref(), Some(mine));
+    }
+
+    async fn the_models_list_says_what_each_seeded_model_needs_in_three_requests() {
+        let client = client();
+        let models = client.all_registered_models(None).await.unwrap();
+        let before = client.request_count();
+        let rows = client.attention(&models, None).await.unwrap();
+        let requests = client.request_count() - before;
+        let said: std::collections::BTreeMap<String, String> = rows
+            .into_iter()
+            .map(|(name, r)| (name, r.unwrap().sentence()))
+            .collect();
+        for (model, sentence) in [
+            (
+                "support_bot",
+                "production v2 fails the saved policy (safety/mean 0.88 < 0.9)",
+            ),
+            ("summarizer", "v3 passes — production is v2"),
+            ("ranker", "up to date"),
+            ("draft_agent", "no evaluated versions"),
+            ("health_monitor_agent", "no policy saved"),
+        ] {
+            assert_eq!(said[model], sentence, "{said:#?}");
+        }
+        // With the seed's THRESHOLDS as the deployment's default, health_monitor_agent's
+        // production (v4) passes and its newest (v6) would take it.
+        let default = Policy::default();
+        let rows = client.attention(&models, Some(&default)).await.unwrap();
+        let health = rows.iter().find(|(n, _)| n == HEALTH_MODEL).unwrap();
+        assert_eq!(
+            health.1.as_ref().unwrap().sentence(),
+            "v6 passes — production is v4"
+        );
+        // Every version of the page (one search: scale_agent's 1 000 versions fit a page),
+        // experiments and one runs/search; no logged-models/search, since the one model whose
+        // evaluations live on logged models (health_monitor_agent) has no policy saved.
+        assert_eq!(
+            requests,
+            3,
+            "{requests} requests for {} models",
+            models.len()
+        );
     }
 }
 

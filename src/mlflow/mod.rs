@@ -8,6 +8,7 @@
 //! moves aliases with the stale guard; `policy_tag.rs` saves the policy with its guard.
 
 mod apply;
+mod attention;
 mod auth;
 mod client;
 mod error;
@@ -29,6 +30,7 @@ mod fetch;
 mod native;
 
 pub use apply::{ApplyReport, Step, Stop};
+pub use attention::AttentionRow;
 pub use auth::{
     basic_problem, exposed_over_http, token_problem, url_problem, AuthMode, Credentials,
 };

@@ -10,9 +10,9 @@ use super::model_version::ModelVersion;
 use super::registered_model::RegisteredModel;
 use super::run::{Metric, Run};
 use crate::policy::{
-    decide, decide_with_rows, number, summary, Candidate, CheckReport, Decision, MetricSet,
-    MetricTable, Policy, PolicyReport, PolicySource, Promotion, Proposal, Protection, Refusal,
-    RowComparisons, Seen,
+    decide, decide_with_rows, failed_briefly, headline, number, Attention, Candidate, CheckReport,
+    Decision, MetricSet, MetricTable, Policy, PolicyReport, PolicySource, Promotion, Proposal,
+    Protection, Refusal, RowComparisons, Seen,
 };
 
 /// One metric value and where it came from.
@@ -158,6 +158,30 @@ impl ReviewData {
         self.versions.iter().find(|v| v.version.version == number)
     }
 
+    /// A first policy from the model's own evaluation metrics (`Policy::from_metrics`), its
+    /// thresholds at the production version's values (else the champion's, else the newest
+    /// evaluated version's) under `policy`'s alias names.
+    pub fn policy_from_metrics(&self, policy: &Policy) -> Policy {
+        let reference = [&policy.aliases.production, &policy.aliases.champion]
+            .into_iter()
+            .filter_map(|alias| self.index_of_alias(alias))
+            .map(|i| &self.versions[i])
+            .find(|v| v.has_evaluation())
+            .or_else(|| self.versions.iter().find(|v| v.has_evaluation()))
+            .map(VersionReview::metric_set)
+            .unwrap_or_default();
+        let keys: Vec<&str> = self
+            .versions
+            .iter()
+            .flat_map(|v| v.metrics.keys().map(String::as_str))
+            .collect();
+        Policy {
+            aliases: policy.aliases.clone(),
+            protected_aliases: policy.protected_aliases.clone(),
+            ..Policy::from_metrics(keys, &reference)
+        }
+    }
+
     /// The version holding `policy`'s champion alias.
     pub fn champion(&self, policy: &Policy) -> Option<&VersionReview> {
         self.index_of_alias(&policy.aliases.champion)
@@ -183,6 +207,64 @@ impl ReviewData {
             // No champion, or the candidate is it: nothing to compare row by row.
             _ => decide(policy, &metrics, champion_metrics.as_ref()),
         })
+    }
+
+    /// What the model needs under `policy` (`default_policy`: the deployment's, none being
+    /// saved), from its newest version and the one in production, as the models list says it.
+    pub fn attention(&self, policy: &Policy, default_policy: bool) -> Attention {
+        if !self.versions.iter().any(VersionReview::has_evaluation) {
+            return Attention::NoEvaluatedVersions;
+        }
+        // The list speaks of production only: the champion's per-row comparison is not read.
+        let policy = Policy {
+            noise_aware_champion: false,
+            ..policy.clone()
+        };
+        let aliases = self.aliases();
+        let production = aliases.get(&policy.aliases.production).cloned();
+        if let Some(holder) = &production {
+            if let Some(decision) = self.decide(holder, &policy, None) {
+                let why = match decision.failures().next() {
+                    Some(check) => Some(failed_briefly(check)),
+                    None if decision.rules_checked == 0 => {
+                        Some("none of its rules could be checked".to_owned())
+                    }
+                    None => None,
+                };
+                if let Some(why) = why {
+                    return Attention::ProductionFails {
+                        version: holder.clone(),
+                        why,
+                        default_policy,
+                    };
+                }
+            }
+        }
+        let Some(newest) = self.versions.first().map(|v| v.version.version.clone()) else {
+            return Attention::UpToDate;
+        };
+        if production.as_ref() != Some(&newest) {
+            let protection = Protection {
+                saved: &policy,
+                in_effect: &policy,
+                deployment: &[],
+            };
+            let tag = self.model.tag(super::POLICY_TAG);
+            if let Ok(proposal) = self.propose(&newest, &policy, None, tag, protection) {
+                if proposal
+                    .plan
+                    .moves
+                    .iter()
+                    .any(|m| m.alias == policy.aliases.production)
+                {
+                    return Attention::NewerPasses {
+                        version: newest,
+                        production,
+                    };
+                }
+            }
+        }
+        Attention::UpToDate
     }
 
     /// Version `candidate` decided under `policy` (from `source`; `rows`: the per-row
@@ -218,6 +300,13 @@ impl ReviewData {
             Err(Refusal::NothingToMove) => holds_production,
             Err(_) => false,
         };
+        let plan = headline(
+            policy,
+            &decision,
+            candidate,
+            &aliases,
+            proposal.as_ref().err(),
+        );
         let (moves, refusal) = match proposal {
             Ok(p) => (p.plan.moves, None),
             Err(r) => (Vec::new(), Some(r.to_string())),
@@ -226,7 +315,7 @@ impl ReviewData {
             model: self.model.name.clone(),
             version: candidate.to_owned(),
             production,
-            plan: summary(policy, &decision, candidate, &aliases),
+            plan,
             moves,
             refusal,
             decision,

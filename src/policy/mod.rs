@@ -15,6 +15,7 @@
 //! assert!(decision.passes && decision.promote_production && decision.promote_champion);
 //! ```
 
+mod attention;
 mod audit;
 mod champion;
 mod check;
@@ -30,10 +31,12 @@ mod proposal;
 mod report;
 mod rules;
 mod save;
+mod start;
 pub mod stats;
 mod text;
 mod time;
 
+pub use attention::{failed_briefly, Attention};
 pub use audit::{
     fnv1a_hex, history, key_time, used_metrics, AuditRecord, Doubt, HistoryEntry, MoveKind,
     PolicySource, PolicyUsed, RecordSummary, RecordTooLarge, AUDIT_TAG_PREFIX, RECORD_FORMAT,
@@ -52,7 +55,7 @@ pub use parse::{
     Field, PolicyError, Problem, RuleId, MAX_ALIASED_METRICS, MAX_KEY_METRICS, MAX_POLICY_TEXT,
     MAX_RULES,
 };
-pub use plan::{summary, AliasMove, Candidate, MoveState, Plan, Refusal};
+pub use plan::{headline, summary, AliasMove, Candidate, MoveState, Plan, Refusal};
 pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
 pub use proposal::{AliasWrite, Promotion, Proposal, Protection, Seen};
 pub use report::{CheckReport, PolicyReport};
@@ -61,5 +64,6 @@ pub use rules::{
     POLICY_VERSION,
 };
 pub use save::SaveReview;
+pub use start::lower_is_better;
 pub use text::{is_hidden, visible};
 pub use time::utc_minute;

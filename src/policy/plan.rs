@@ -162,6 +162,47 @@ impl fmt::Display for Refusal {
     }
 }
 
+impl Refusal {
+    /// What the plan's headline says instead of a move Apply would refuse
+    /// (`none of the policy's 4 rules could be checked on v3`); `None` where the plan line is
+    /// already true (it shows no move: the version fails, or holds what it would get).
+    pub fn headline(&self, candidate: &str) -> Option<String> {
+        Some(match self {
+            Refusal::NoRules => "the policy has no rules".to_owned(),
+            Refusal::NoEvaluation { .. } => format!("no evaluation was found for v{candidate}"),
+            Refusal::NothingChecked { rules } => {
+                format!("none of the policy's {rules} rules could be checked on v{candidate}")
+            }
+            Refusal::RowsPending => {
+                "the noise-aware champion rule waits for the per-row comparison".to_owned()
+            }
+            Refusal::UnsavedRoles => {
+                "this what-if changes roles or protection: save it first".to_owned()
+            }
+            Refusal::NoSuchVersion(version) => format!("the model has no version {version}"),
+            Refusal::BadAlias(alias) => format!("\"{}\" is not a valid alias", visible(alias)),
+            Refusal::MovedTwice(alias) => format!("the plan moves {} twice", visible(alias)),
+            Refusal::Fails { .. } | Refusal::NothingToMove | Refusal::Moved { .. } => return None,
+        })
+    }
+}
+
+/// The plan's headline: [`summary`] when Apply would apply it (or there is nothing to move),
+/// else `no move: …` with why — one source for the headline and for Apply's refusal, so the
+/// headline never promises a move Apply would refuse.
+pub fn headline(
+    policy: &Policy,
+    decision: &Decision,
+    candidate: &str,
+    current: &BTreeMap<String, String>,
+    refusal: Option<&Refusal>,
+) -> String {
+    match refusal.and_then(|r| r.headline(candidate)) {
+        Some(why) => format!("no move: {why}"),
+        None => summary(policy, decision, candidate, current),
+    }
+}
+
 impl Plan {
     /// The moves `decision` implies for `candidate`, given the registry's current aliases
     /// (alias → version). A move to the version that already holds the alias is not a move.

@@ -98,6 +98,16 @@ impl MetricTable {
             .collect()
     }
 
+    /// Whether `policy` has rules and none of them finds a metric on any version: it checks
+    /// nothing on this model.
+    pub fn checks_nothing(&self, policy: &Policy) -> bool {
+        !policy.rules.is_empty()
+            && policy
+                .rules
+                .iter()
+                .all(|r| self.column(&r.metric, &policy.metric_aliases).0.is_empty())
+    }
+
     fn at(&self, row: usize, col: usize) -> Option<f64> {
         self.values[row * self.keys.len() + col]
     }
