@@ -14,6 +14,8 @@ left alone; one left half-seeded by an interrupted run is rebuilt.
   40 questions with two deterministic code scorers (exact_match: pass/fail; token_overlap: a
   number), so every row's trace and assessments are in MLflow. champion and production -> v1;
   v2 answers 2 more questions right than v1 (within noise); v3 answers 10 more (a clear win).
+- support_bot, summarizer, ranker, draft_agent: small models with the team's saved policy, one
+  for each thing the models list says needs attention (or not).
 - with --versions N: scale_agent with N versions for scale work.
 """
 
@@ -78,6 +80,38 @@ INTENT_VERSIONS = {
     1: {"accuracy/mean": 0.81, "safety/mean": 0.97},
     2: {"accuracy/mean": 0.84, "safety/mean": 0.98},
     3: {"accuracy/mean": 0.79, "safety/mean": 0.99},
+}
+
+# Models whose saved policy (the podium.policy tag) the models list decides under, one for each
+# thing it says (issue 27): production fails it, a newer version passes it, all is up to date,
+# nothing is evaluated yet.
+TEAM_POLICY = ('{"rules": [{"metric": "relevance/mean", "threshold": 0.7}, '
+               '{"metric": "safety/mean", "threshold": 0.9}]}')
+ATTENTION_MODELS = {
+    "support_bot": (
+        "Answers customer questions. Its production version fails the team's policy.",
+        {1: {"relevance_to_query/mean": 0.74, "safety/mean": 0.93},
+         2: {"relevance_to_query/mean": 0.79, "safety/mean": 0.88}},
+        {"production": "2"},
+    ),
+    "summarizer": (
+        "Summarises tickets. A newer version passes the team's policy.",
+        {1: {"relevance_to_query/mean": 0.7, "safety/mean": 0.91},
+         2: {"relevance_to_query/mean": 0.72, "safety/mean": 0.92},
+         3: {"relevance_to_query/mean": 0.81, "safety/mean": 0.95}},
+        {"production": "2", "champion": "2"},
+    ),
+    "ranker": (
+        "Ranks search results. Production is the newest version and passes.",
+        {1: {"relevance_to_query/mean": 0.71, "safety/mean": 0.95},
+         2: {"relevance_to_query/mean": 0.76, "safety/mean": 0.97}},
+        {"production": "2", "champion": "2"},
+    ),
+    "draft_agent": (
+        "A new agent: registered, not evaluated yet.",
+        {1: None},
+        {},
+    ),
 }
 
 
@@ -175,9 +209,11 @@ def seed_health(client):
     log(f"{HEALTH}: {len(HEALTH_VERSIONS)} versions, champion v3, production v4")
 
 
-def seed_simple(client, name, versions, description, aliases):
+def seed_simple(client, name, versions, description, aliases, policy=None):
     if not fresh_model(client, name, description):
         return
+    if policy is not None:
+        client.set_registered_model_tag(name, "podium.policy", policy)
     exp = experiment(client, f"{name}-evaluation")
     for version, metrics in versions.items():
         run_id = eval_run(client, exp, f"eval-v{version}", metrics, dataset=f"{name}_eval")
@@ -352,6 +388,8 @@ def main():
         {},
     )
     seed_judged(client)
+    for name, (description, versions, aliases) in ATTENTION_MODELS.items():
+        seed_simple(client, name, versions, description, aliases, policy=TEAM_POLICY)
     if args.versions:
         seed_scale(client, args.versions)
     seed_users()

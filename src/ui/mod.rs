@@ -75,6 +75,14 @@ pub fn detached(client: &Client) -> Client {
     client.with_transport(Fetch::new())
 }
 
+/// A name (a model's, a metric's) that may wrap after `/` and `_` in a narrow column, never
+/// in the middle of a word.
+pub fn breakable(name: &str) -> impl IntoView {
+    name.split_inclusive(['/', '_'])
+        .map(|part| view! { {part.to_owned()}<wbr /> })
+        .collect_view()
+}
+
 /// `2026-11-27 09:50` (UTC) from MLflow's milliseconds since the epoch.
 pub fn format_time(ms: i64) -> String {
     crate::policy::utc_minute(ms)

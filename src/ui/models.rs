@@ -2,10 +2,14 @@
 
 use leptos::prelude::*;
 
-use super::{debounced, latest, use_scoped_client, AliasChips, ErrorPanel, Link, Route};
+use super::{
+    breakable, debounced, latest, use_deployment, use_scoped_client, AliasChips, ErrorPanel, Link,
+    Route,
+};
 use crate::mlflow::{
     name_contains, RegisteredModel, SearchRegisteredModels, SearchRegisteredModelsResponse,
 };
+use crate::policy::Attention;
 
 /// Models per page.
 const PAGE: u32 = 100;
@@ -65,14 +69,39 @@ pub fn ModelsScreen() -> impl IntoView {
     }
 }
 
-/// The first page of results and the pages loaded after it with "Show more".
+/// What each model shown needs, by name: `None` while its page is read.
+type Attentions = std::collections::BTreeMap<String, Result<Attention, String>>;
+
+/// The first page of results and the pages loaded after it with "Show more"; what each model
+/// needs is read after its page is shown, for the page at once.
 #[component]
 fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl IntoView {
     let client = use_scoped_client();
+    let default = StoredValue::new(use_deployment().default_policy.clone());
+    let attention = RwSignal::new(Attentions::new());
+    // Reads what the models of one page need (the list is already on screen).
+    let check = move |page: Vec<RegisteredModel>| {
+        let client = client.get_untracked();
+        let default = default.get_value();
+        leptos::task::spawn_local(async move {
+            let rows = match client.attention(&page, default.as_ref()).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    let why = format!("could not check: {e}");
+                    page.iter()
+                        .map(|m| (m.name.clone(), Err(why.clone())))
+                        .collect()
+                }
+            };
+            attention.try_update(|a| a.extend(rows));
+        });
+    };
+    check(first.registered_models.clone());
     let models = RwSignal::new(first.registered_models);
     let next = RwSignal::new(first.next_page_token.filter(|t| !t.is_empty()));
     let (loading, set_loading) = signal(false);
     let (error, set_error) = signal(None);
+    let (only_attention, set_only_attention) = signal(false);
 
     let more = move |_| {
         let Some(token) = next.get() else { return };
@@ -85,6 +114,7 @@ fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl Into
                 Ok(mut page) => {
                     page.registered_models
                         .retain(|m| name_contains(&m.name, &text));
+                    check(page.registered_models.clone());
                     models.update(|m| m.extend(page.registered_models));
                     next.set(page.next_page_token.filter(|t| !t.is_empty()));
                     set_error.set(None);
@@ -94,8 +124,33 @@ fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl Into
             set_loading.set(false);
         });
     };
+    // Shown: every model, or those that need attention (and those not checked yet or whose
+    // check failed: nothing is hidden on a guess).
+    let shown = Signal::derive(move || {
+        let all = models.get();
+        if !only_attention.get() {
+            return all;
+        }
+        attention.with(|a| {
+            all.into_iter()
+                .filter(|m| {
+                    a.get(&m.name)
+                        .is_none_or(|r| r.as_ref().map_or(true, Attention::needs_attention))
+                })
+                .collect()
+        })
+    });
     view! {
-        <ModelTable models />
+        <label for="only-attention" class="checkbox">
+            <input
+                id="only-attention"
+                type="checkbox"
+                prop:checked=only_attention
+                on:change=move |ev| set_only_attention.set(event_target_checked(&ev))
+            />
+            "Only models that need attention"
+        </label>
+        <ModelTable models=shown attention=Signal::from(attention) />
         <p class="muted" role="status">
             {move || {
                 let shown = models.with(Vec::len);
@@ -120,19 +175,36 @@ fn ModelPages(first: SearchRegisteredModelsResponse, query: String) -> impl Into
     }
 }
 
-/// A table of registered models: name (links to its review), aliases, latest version, last
-/// update and description.
+/// A table of registered models: name (links to its review), what it needs (when told),
+/// aliases, latest version, last update and description.
 #[component]
 pub fn ModelTable(
     /// The models, in display order.
     #[prop(into)]
     models: Signal<Vec<RegisteredModel>>,
+    /// What each model needs, by name (`None`: no such column).
+    #[prop(optional, into)]
+    attention: Option<Signal<Attentions>>,
 ) -> impl IntoView {
+    let needs = move |name: &str| {
+        attention.map(|a| {
+            let text = a.with(|a| match a.get(name) {
+                None => ("checking…".to_owned(), "muted"),
+                Some(Ok(attention)) if attention.needs_attention() => {
+                    (attention.sentence(), "needs")
+                }
+                Some(Ok(attention)) => (attention.sentence(), "muted"),
+                Some(Err(why)) => (why.clone(), "field-error"),
+            });
+            view! { <td class=text.1>{text.0}</td> }
+        })
+    };
     view! {
-        <table class="model-table">
+        <table class="model-table" aria-label="Registered models">
             <thead>
                 <tr>
                     <th scope="col">"Model"</th>
+                    {attention.map(|_| view! { <th scope="col">"Needs attention"</th> })}
                     <th scope="col">"Aliases"</th>
                     <th scope="col">"Latest version"</th>
                     <th scope="col">"Last updated"</th>
@@ -147,14 +219,16 @@ pub fn ModelTable(
                             .map(|v| format!("v{v}"))
                             .unwrap_or_else(|| "—".to_owned());
                         let updated = model.last_updated_timestamp.map(super::format_time).unwrap_or_default();
+                        let name = model.name.clone();
                         view! {
                             <tr>
                                 <th scope="row" class="model-name">
                                     <Link route=Route::Model {
                                         name: model.name.clone(),
                                         policy: None,
-                                    }>{model.name.clone()}</Link>
+                                    }>{breakable(&model.name)}</Link>
                                 </th>
+                                {move || needs(&name)}
                                 <td>
                                     <AliasChips aliases=model.aliases.clone() />
                                 </td>

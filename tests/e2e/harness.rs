@@ -393,9 +393,23 @@ pub async fn sign_in(client: &Client, user: &str, password: &str) {
         .unwrap();
 }
 
+/// `text` as an XPath string literal: in double quotes when it holds an apostrophe
+/// ("Start from this model's metrics").
+pub fn xpath_literal(text: &str) -> String {
+    assert!(
+        !(text.contains('\'') && text.contains('"')),
+        "XPath 1.0 has no literal with both quotes: {text}"
+    );
+    if text.contains('\'') {
+        format!("\"{text}\"")
+    } else {
+        format!("'{text}'")
+    }
+}
+
 /// Clicks the button whose text is `name` once it is enabled.
 pub async fn click_button(client: &Client, name: &str) {
-    let xpath = format!("//button[normalize-space()='{name}']");
+    let xpath = format!("//button[normalize-space()={}]", xpath_literal(name));
     let button = until(&format!("the button {name:?} to be enabled"), || async {
         let b = client.find(Locator::XPath(&xpath)).await.ok()?;
         b.is_enabled().await.ok()?.then_some(b)

@@ -3,6 +3,7 @@
 //! Run by scripts/test (`cargo test --features e2e --test e2e`) after `trunk build --release`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod first_minutes;
 mod harness;
 mod hostile;
 mod hosting;
@@ -119,7 +120,15 @@ async fn a_what_if_changes_the_verdict_travels_in_a_link_and_saves_to_mlflow() {
         })
         .await;
         assert!(error.contains("\"0.7x\" is not a number"), "{error}");
-        assert_eq!(text_of(&browser, PLAN).await.unwrap(), plan, "the preview kept the last valid policy");
+        assert_eq!(
+            text_of(&browser, PLAN).await.unwrap(),
+            "no move: an edit is invalid (the preview keeps the last valid policy)"
+        );
+        let decision = text_of(&browser, "//section[@aria-labelledby='decision-heading']").await.unwrap();
+        assert!(
+            decision.contains("Fails the policy") && decision.contains("threshold 0.95"),
+            "the preview kept the last valid policy (safety/mean 0.95): {decision}"
+        );
         let save = find(&browser, "//button[normalize-space()='Save policy to MLflow…']").await;
         assert_eq!(save.attr("disabled").await.unwrap().as_deref(), Some("true"));
         fill_rule_field(&browser, "relevance/mean", "Threshold", "0.7").await;

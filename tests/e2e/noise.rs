@@ -159,11 +159,12 @@ async fn per_row_scores_that_cannot_be_read_hold_the_noise_aware_rule_until_read
         })
         .await;
         assert!(failed.contains("Read again"), "{failed}");
-        // No champion is decided without the rows, and Apply says why.
+        // No champion is decided without the rows, and neither the headline nor Apply promise
+        // a move.
         let plan = text_of(&browser, PLAN).await.unwrap();
         assert_eq!(
             plan,
-            "production: v1 → v3 · champion stays v1: the noise-aware rule waits for the per-row comparison"
+            "no move: the noise-aware champion rule waits for the per-row comparison"
         );
         let apply = find(&browser, "//button[normalize-space()='Apply…']").await;
         assert!(!apply.is_enabled().await.unwrap(), "Apply is disabled");

@@ -9,9 +9,7 @@ use super::state::use_review;
 use super::table::signed;
 use crate::mlflow::logged_comparison;
 use crate::policy::stats::{RowComparison, Significance, Test};
-use crate::policy::{
-    number, row_comparison, summary, ChampionComparison, Check, CheckKind, MetricOutcome,
-};
+use crate::policy::{number, row_comparison, ChampionComparison, Check, CheckKind, MetricOutcome};
 use crate::ui::verdict::look;
 
 /// The decision panel.
@@ -30,19 +28,7 @@ pub fn DecisionPanel() -> impl IntoView {
     // Text parts are plain closures (a text node is only written when its text changes); the
     // lists below are memos, so an unchanged list is not redrawn.
     let version = move || state.versions.candidate().get();
-    let plan = move || {
-        let aliases = state.versions.data().aliases();
-        let version = version();
-        state.decision().with(|d| {
-            let d = d.as_ref()?;
-            Some(
-                state
-                    .edit
-                    .in_effect()
-                    .with(|e| summary(&e.policy, d, &version, &aliases)),
-            )
-        })
-    };
+    let plan = move || state.headline();
     let tally = move || {
         let rules = state.edit.in_effect().with(|e| e.policy.rules.len());
         state.decision().with(|d| Some(d.as_ref()?.tally(rules)))

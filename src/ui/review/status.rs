@@ -98,9 +98,36 @@ pub fn PolicyStatus() -> impl IntoView {
             .map(|line| view! { <li>{line}</li> })
             .collect_view()
     };
+    // A policy that checks nothing here (another team's metrics): offer one from this model's.
+    let checks_nothing = Memo::new(move |_| {
+        let table = state.versions.table();
+        state
+            .edit
+            .in_effect()
+            .with(|e| table.checks_nothing(&e.policy))
+    });
+    let start = move |_| {
+        let policy = state.edit.in_effect().with_untracked(|e| e.policy.clone());
+        let started = state.versions.data().policy_from_metrics(&policy);
+        state.edit.import(&started);
+    };
+    let start_from_metrics = move || {
+        checks_nothing.get().then(|| {
+            view! {
+                <p class="warning">
+                    "The policy checks none of this model's metrics. "
+                    <button type="button" on:click=start>
+                        "Start from this model's metrics"
+                    </button>
+                    " (a rule per metric at production's values; nothing is saved until you save)"
+                </p>
+            }
+        })
+    };
     view! {
         {from_link}
         <ul class="warning unmatched" role="note">{unmatched}</ul>
+        {start_from_metrics}
         <div class="policy-status" role="status">
             {move || {
                 let differences = differences.get();

@@ -10,7 +10,7 @@ use super::state::{use_review, WINDOW};
 use crate::mlflow::{run_ui_url, Evaluation};
 use crate::policy::{number, RuleId};
 use crate::ui::verdict::{look, version_look, Look};
-use crate::ui::{use_client, use_deployment};
+use crate::ui::{breakable, use_client, use_deployment};
 
 /// A row's height in CSS pixels (style/main.css: `.versions tbody tr`).
 const ROW_PX: usize = 30;
@@ -106,13 +106,6 @@ pub fn VersionsTable() -> impl IntoView {
             </table>
         </div>
     }
-}
-
-/// A metric name that may wrap after `/` and `_` in a narrow column header.
-fn breakable(name: &str) -> impl IntoView {
-    name.split_inclusive(['/', '_'])
-        .map(|part| view! { {part.to_owned()}<wbr /> })
-        .collect_view()
 }
 
 /// One version: pick it as the candidate, its aliases, verdict, a cell per rule and evidence.

@@ -26,7 +26,7 @@ pub use writes::{Notice, Reload, Writes};
 
 use crate::deploy::Deployment;
 use crate::mlflow::{ApplyReport, Client, ReviewData};
-use crate::policy::{AliasMove, Decision, Proposal, Protection, Seen};
+use crate::policy::{headline, AliasMove, Decision, Proposal, Protection, Refusal, Seen};
 
 /// Every part of one model's review. `Copy`: pass it, or one part of it, anywhere.
 #[derive(Clone, Copy)]
@@ -124,16 +124,9 @@ impl ReviewState {
         })
     }
 
-    /// The promotion the decision for the candidate implies, or why Apply is not offered.
-    pub fn promotion(&self) -> Result<Proposal, String> {
-        if self.edit.is_invalid() {
-            return Err(
-                "An edit is invalid: fix it, or reset to the saved policy, before applying.".into(),
-            );
-        }
-        if let Some(why) = self.rows_block() {
-            return Err(why);
-        }
+    /// The moves the decision for the candidate implies under the policy in effect, or the
+    /// engine's refusal.
+    fn proposal(&self) -> Result<Proposal, Refusal> {
         let data = self.versions.data();
         let candidate = self.versions.candidate().get();
         let rows = self.rows.loaded();
@@ -148,7 +141,38 @@ impl ReviewState {
                 protection,
             )
         })
-        .map_err(|refusal| refusal.to_string())
+    }
+
+    /// The promotion the decision for the candidate implies, or why Apply is not offered.
+    pub fn promotion(&self) -> Result<Proposal, String> {
+        if self.edit.is_invalid() {
+            return Err(
+                "An edit is invalid: fix it, or reset to the saved policy, before applying.".into(),
+            );
+        }
+        if let Some(why) = self.rows_block() {
+            return Err(why);
+        }
+        self.proposal().map_err(|refusal| refusal.to_string())
+    }
+
+    /// The plan's headline: what Apply would do, or why it would move nothing — from the same
+    /// refusal Apply gives (`None`: the model has no versions).
+    pub fn headline(&self) -> Option<String> {
+        let decision = self.decision.get()?;
+        if self.edit.is_invalid() {
+            return Some(
+                "no move: an edit is invalid (the preview keeps the last valid policy)".into(),
+            );
+        }
+        let refusal = self.proposal().err();
+        let candidate = self.versions.candidate().get();
+        let aliases = self.versions.data().aliases();
+        Some(
+            self.edit
+                .in_effect()
+                .with(|e| headline(&e.policy, &decision, &candidate, &aliases, refusal.as_ref())),
+        )
     }
 
     /// A reviewer's own move: `alias` to `version`, or removed (`None`).
