@@ -107,7 +107,8 @@ def free_port():
 class Browser:
     """One WebDriver session of chromedriver (a fresh profile in a temporary folder)."""
 
-    def __init__(self, driver, want):
+    def __init__(self, driver, want, observer=OBSERVER):
+        """`observer` runs before each page's own scripts (WANT in it replaced by `want`)."""
         self.driver = driver
         self.profile = tempfile.mkdtemp(prefix="podium-bench-profile-")
         caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
@@ -118,7 +119,7 @@ class Browser:
         self.session = self.call("POST", "/session", caps)["sessionId"]
         self.call("POST", f"/session/{self.session}/goog/cdp/execute", {
             "cmd": "Page.addScriptToEvaluateOnNewDocument",
-            "params": {"source": OBSERVER.replace("WANT", str(want))}})
+            "params": {"source": observer.replace("WANT", str(want))}})
 
     def call(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
