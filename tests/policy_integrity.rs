@@ -235,6 +235,7 @@ fn record(alias: &str, from: Option<&str>, to: Option<&str>, at: i64) -> String 
         champion: None,
         champion_metrics: None,
         undoes: None,
+        approvers: Vec::new(),
         overwritten_by: None,
     };
     record.to_tag_value().unwrap()

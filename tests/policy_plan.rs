@@ -288,6 +288,7 @@ fn record() -> AuditRecord {
         champion: Some("3".into()),
         champion_metrics: Some(metrics(&[("safety/mean", 0.95)])),
         undoes: None,
+        approvers: Vec::new(),
         overwritten_by: None,
     }
 }

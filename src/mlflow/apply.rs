@@ -50,6 +50,9 @@ pub struct ApplyReport {
     /// Evidence that changed since the decision (`v6: safety/mean 0.91 → 0.88`): nothing was
     /// written.
     pub evidence_changed: Vec<String>,
+    /// The sign-offs counted again no longer allow the moves (one was withdrawn, or voided):
+    /// why. Nothing was written.
+    pub sign_offs_changed: Option<String>,
     /// The moves applied, in order, with their records.
     pub applied: Vec<Step>,
     /// Why it stopped early, if it did.
@@ -66,6 +69,7 @@ impl ApplyReport {
         !self.conflicts.is_empty()
             || self.policy_changed.is_some()
             || !self.evidence_changed.is_empty()
+            || self.sign_offs_changed.is_some()
     }
 
     /// Whether every move was written.
@@ -105,6 +109,9 @@ impl ApplyReport {
                 .iter()
                 .map(|e| format!("the evidence changed: {e}")),
         );
+        if let Some(why) = &self.sign_offs_changed {
+            changed.push(format!("the sign-offs no longer allow it: {why}"));
+        }
         format!(
             "Nothing was written: MLflow changed since this screen loaded — {}. The screen now \
              shows fresh data; check the decision again.",
@@ -208,7 +215,11 @@ impl Client {
                 return report;
             }
         };
-        if let Err(stop) = self.guard(&model, seen, &first.change, &mut report).await {
+        let at = first.record.at;
+        if let Err(stop) = self
+            .guard(&model, seen, &first.change, at, &mut report)
+            .await
+        {
             report.stopped = Some(stop);
             return report;
         }
@@ -319,12 +330,14 @@ impl Client {
     }
 
     /// Compares what the decision read (`seen`) with MLflow now (`model`, and the evidence of
-    /// the versions it compared, read again) into `report`.
-    async fn guard(
+    /// the versions it compared and the candidate's sign-offs, read again at `at`) into
+    /// `report`.
+    pub(super) async fn guard(
         &self,
         model: &RegisteredModel,
         seen: &Seen,
         first: &AliasMove,
+        at: i64,
         report: &mut ApplyReport,
     ) -> Result<(), Stop> {
         report.conflicts = alias_changes(&seen.aliases, &model.alias_map());
@@ -359,6 +372,16 @@ impl Client {
                 report
                     .evidence_changed
                     .push(format!("v{version}: {change}"));
+            }
+        }
+        if let Some(guard) = seen.sign_offs.as_ref().filter(|_| !report.is_conflict()) {
+            let tags = now
+                .version(&guard.approved.candidate)
+                .map(|v| v.version.tags.as_slice())
+                .unwrap_or_default();
+            let tags = tags.iter().map(|t| (t.key.as_str(), t.value.as_str()));
+            if let Err(refusal) = guard.recount(tags, at) {
+                report.sign_offs_changed = Some(refusal.to_string());
             }
         }
         Ok(())

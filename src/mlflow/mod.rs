@@ -5,7 +5,8 @@
 //! MLflow names them) and its requests; `client.rs` sends them (retries, time limit) through a
 //! [`Transport`]: [`Fetch`] in the browser, [`Native`] on the command line, a scripted fake in
 //! tests. `paging.rs` follows page tokens; `load.rs` reads a model's review data; `apply.rs`
-//! moves aliases with the stale guard; `policy_tag.rs` saves the policy with its guard.
+//! moves aliases with the stale guard; `policy_tag.rs` saves the policy with its guard;
+//! `signoff.rs` writes a reviewer's sign-off with the same guard.
 
 mod apply;
 mod attention;
@@ -20,6 +21,7 @@ mod policy_tag;
 mod registered_model;
 mod review;
 mod run;
+mod signoff;
 mod traces;
 mod transport;
 mod user;
@@ -59,6 +61,7 @@ pub use run::{
     run_id_filters, Dataset, DatasetInput, Experiment, Metric, Run, RunData, RunInfo, RunInputs,
     SearchExperimentsResponse, SearchRuns, SearchRunsResponse, RUN_IDS_PER_SEARCH,
 };
+pub use signoff::{SignOffOutcome, WithdrawOutcome};
 pub use traces::{
     evaluated_row, logged_comparison, pair_scores, read_page, row_comparisons, runs_to_read,
     EvaluatedRow, Pairing, SearchTraces, SEARCH_TRACES,

@@ -12,7 +12,7 @@ use super::run::{Metric, Run};
 use crate::policy::{
     decide, decide_with_rows, failed_briefly, headline, number, Attention, Candidate, CheckReport,
     Decision, MetricSet, MetricTable, Policy, PolicyReport, PolicySource, Promotion, Proposal,
-    Protection, Refusal, RowComparisons, Seen,
+    Protection, Refusal, RowComparisons, Seen, SignOffEntry,
 };
 
 /// One metric value and where it came from.
@@ -356,6 +356,7 @@ impl ReviewData {
             aliases: self.aliases(),
             policy_tag: policy_tag.map(str::to_owned),
             evidence,
+            sign_offs: None,
         };
         Proposal::promotion(Promotion {
             policy,
@@ -371,6 +372,22 @@ impl ReviewData {
             seen: &seen,
             protection,
         })
+    }
+
+    /// Version `version`'s sign-off tags, judged against `approved` (what would be applied
+    /// now; `None`: nothing is proposed), read at `now` (ms since the epoch).
+    pub fn sign_offs(
+        &self,
+        version: &str,
+        approved: Option<&crate::policy::Approved>,
+        now: i64,
+    ) -> Vec<SignOffEntry> {
+        let tags = self
+            .version(version)
+            .map(|v| v.version.tags.as_slice())
+            .unwrap_or_default();
+        let tags = tags.iter().map(|t| (t.key.as_str(), t.value.as_str()));
+        crate::policy::sign_offs(version, tags, approved, now)
     }
 
     /// The index of the version holding `alias`.

@@ -124,6 +124,9 @@ pub struct AuditRecord {
     /// For a rollback or restore, the tag key of the record it undoes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undoes: Option<String>,
+    /// The users whose sign-offs allowed the move (the policy's `approvals`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvers: Vec<String>,
     /// When MLflow, read right after the write, held something else: who had it then (`v7`,
     /// or `unset`) — another write landed between this one and the read (MLflow has no
     /// compare-and-set).
@@ -219,6 +222,9 @@ pub struct RecordSummary {
     /// For a rollback or restore, the record it undoes.
     #[serde(default)]
     pub undoes: Option<String>,
+    /// Who signed off the move.
+    #[serde(default)]
+    pub approvers: Vec<String>,
     /// Who held the alias right after the write, when it was not the move's target.
     #[serde(default)]
     pub overwritten_by: Option<String>,
@@ -313,7 +319,12 @@ impl HistoryEntry {
 
 /// The time in an audit tag's key, `podium.audit.<ms>.<nonce>`.
 pub fn key_time(key: &str) -> Option<i64> {
-    let rest = key.strip_prefix(AUDIT_TAG_PREFIX)?;
+    tag_time(AUDIT_TAG_PREFIX, key)
+}
+
+/// The time in a tag key `<prefix><13-digit ms>.<8 hex digits>` (audit records, sign-offs).
+pub(crate) fn tag_time(prefix: &str, key: &str) -> Option<i64> {
+    let rest = key.strip_prefix(prefix)?;
     let (ms, nonce) = rest.split_once('.')?;
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let hex = nonce.len() == 8 && nonce.bytes().all(|b| b.is_ascii_hexdigit());
@@ -384,6 +395,28 @@ pub fn history<'a>(
             seen.insert(change.alias.clone()) && Plan::rollback(&change, current).is_ok();
     }
     entries
+}
+
+/// The aliases in `current` (alias → version) that no trustworthy record among `entries`
+/// explains: the alias's latest such record did not put it where it is (or a concurrent write
+/// overtook it) — it was moved outside Podium, or its record is on a version not read.
+pub fn unexplained(entries: &[HistoryEntry], current: &BTreeMap<String, String>) -> Vec<AliasMove> {
+    current
+        .iter()
+        .filter(|(alias, version)| {
+            let latest = entries
+                .iter()
+                .filter(|e| e.doubts.is_empty())
+                .filter_map(|e| e.record.as_ref())
+                .find(|r| &r.alias == *alias);
+            !latest.is_some_and(|r| r.to.as_ref() == Some(*version) && r.overwritten_by.is_none())
+        })
+        .map(|(alias, version)| AliasMove {
+            alias: alias.clone(),
+            from: None,
+            to: Some(version.clone()),
+        })
+        .collect()
 }
 
 /// FNV-1a, 64 bits, as 16 hex digits: a short stable fingerprint (not a security hash).

@@ -192,6 +192,28 @@ impl PolicyDraft {
         self.base.noise_aware_champion = on;
     }
 
+    /// The policy's production and champion alias names, in that order.
+    pub fn roles(&self) -> [String; 2] {
+        [
+            self.base.aliases.production.clone(),
+            self.base.aliases.champion.clone(),
+        ]
+    }
+
+    /// How many sign-offs moving `alias` needs.
+    pub fn approvals_for(&self, alias: &str) -> u32 {
+        self.base.approvals_for(alias)
+    }
+
+    /// Sets how many sign-offs moving `alias` needs (0: none).
+    pub fn set_approvals(&mut self, alias: &str, count: u32) {
+        if count == 0 {
+            self.base.approvals.remove(alias);
+        } else {
+            self.base.approvals.insert(alias.to_owned(), count);
+        }
+    }
+
     /// The champion comparison's key metrics, in order.
     pub fn champion_metrics(&self) -> &[String] {
         &self.base.champion_metrics

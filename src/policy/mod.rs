@@ -31,6 +31,7 @@ mod proposal;
 mod report;
 mod rules;
 mod save;
+mod signoff;
 mod start;
 pub mod stats;
 mod text;
@@ -38,9 +39,9 @@ mod time;
 
 pub use attention::{failed_briefly, Attention};
 pub use audit::{
-    fnv1a_hex, history, key_time, used_metrics, AuditRecord, Doubt, HistoryEntry, MoveKind,
-    PolicySource, PolicyUsed, RecordSummary, RecordTooLarge, AUDIT_TAG_PREFIX, RECORD_FORMAT,
-    RECORD_LIMIT,
+    fnv1a_hex, history, key_time, unexplained, used_metrics, AuditRecord, Doubt, HistoryEntry,
+    MoveKind, PolicySource, PolicyUsed, RecordSummary, RecordTooLarge, AUDIT_TAG_PREFIX,
+    RECORD_FORMAT, RECORD_LIMIT,
 };
 pub use champion::{
     row_comparison, ChampionComparison, MetricComparison, MetricOutcome, RowComparisons, Tally,
@@ -52,18 +53,22 @@ pub use export::{python_literal, ExportFormat};
 pub use metrics::MetricSet;
 pub(crate) use parse::{parse_unique, valid_alias};
 pub use parse::{
-    Field, PolicyError, Problem, RuleId, MAX_ALIASED_METRICS, MAX_KEY_METRICS, MAX_POLICY_TEXT,
-    MAX_RULES,
+    Field, PolicyError, Problem, RuleId, MAX_ALIASED_METRICS, MAX_APPROVALS, MAX_KEY_METRICS,
+    MAX_POLICY_TEXT, MAX_RULES,
 };
 pub use plan::{headline, summary, AliasMove, Candidate, MoveState, Plan, Refusal};
 pub use preview::{preview, Cell, MetricTable, Preview, RowVerdict};
-pub use proposal::{AliasWrite, Promotion, Proposal, Protection, Seen};
+pub use proposal::{AliasWrite, Promotion, Proposal, Protection, Seen, SignOffGuard};
 pub use report::{CheckReport, PolicyReport};
 pub use rules::{
     default_champion_metrics, AliasNames, MetricAliases, MissingMetric, Policy, Rule,
     POLICY_VERSION,
 };
 pub use save::SaveReview;
+pub use signoff::{
+    approvers, sign_offs, Approved, Malformed, Missing, SignOff, SignOffEntry, Standing,
+    SIGNOFF_FORMAT, SIGNOFF_TAG_PREFIX,
+};
 pub use start::lower_is_better;
 pub use text::{is_hidden, visible};
 pub use time::utc_minute;

@@ -63,6 +63,8 @@ pub enum Field {
     ProtectedAliases,
     /// `noise_aware_champion`.
     NoiseAwareChampion,
+    /// `approvals`.
+    Approvals,
 }
 
 impl Field {
@@ -91,6 +93,7 @@ impl Field {
             Field::Aliases => "aliases",
             Field::ProtectedAliases => "protected_aliases",
             Field::NoiseAwareChampion => "noise_aware_champion",
+            Field::Approvals => "approvals",
         }
     }
 }
@@ -198,7 +201,7 @@ fn rule_location(index: usize, metric: &str, field: Field) -> String {
 }
 
 /// The keys of the policy document; a top-level object with any of them is a document.
-const DOCUMENT_KEYS: [&str; 8] = [
+const DOCUMENT_KEYS: [&str; 9] = [
     "version",
     "rules",
     "metric_aliases",
@@ -207,6 +210,7 @@ const DOCUMENT_KEYS: [&str; 8] = [
     "aliases",
     "protected_aliases",
     "noise_aware_champion",
+    "approvals",
 ];
 const RULE_KEYS: [&str; 5] = [
     "metric",
@@ -421,6 +425,26 @@ impl Policy {
                 format!("production and champion are both \"{production}\"; they must differ"),
             );
         }
+        for (alias, &count) in &self.approvals {
+            let at = format!("approvals[\"{alias}\"]");
+            if alias != production && alias != champion {
+                found.policy(
+                    Field::Approvals,
+                    &at,
+                    format!(
+                        "sign-offs can be required to move the policy's production or champion \
+                         alias (\"{production}\", \"{champion}\"), not \"{alias}\""
+                    ),
+                );
+            }
+            if !(1..=MAX_APPROVALS).contains(&count) {
+                found.policy(
+                    Field::Approvals,
+                    &at,
+                    format!("expected 1 to {MAX_APPROVALS} sign-offs, got {count}"),
+                );
+            }
+        }
         found.0
     }
 }
@@ -624,6 +648,7 @@ fn read_document(map: &Map<String, Value>, found: &mut Found) -> (Policy, Vec<us
             false
         }
     };
+    let approvals = read_approvals(map.get("approvals"), found);
     let policy = Policy {
         version,
         rules,
@@ -633,8 +658,44 @@ fn read_document(map: &Map<String, Value>, found: &mut Found) -> (Policy, Vec<us
         aliases,
         protected_aliases,
         noise_aware_champion,
+        approvals,
     };
     (policy, positions)
+}
+
+/// The most sign-offs a policy may require for one alias.
+pub const MAX_APPROVALS: u32 = 10;
+
+/// `approvals`: alias → how many sign-offs. A count of 0 means none and is dropped, so a policy
+/// has one JSON form whatever way "none" was written.
+fn read_approvals(value: Option<&Value>, found: &mut Found) -> BTreeMap<String, u32> {
+    let mut approvals = BTreeMap::new();
+    let entries = match value {
+        None | Some(Value::Null) => return approvals,
+        Some(Value::Object(entries)) => entries,
+        Some(other) => {
+            let message = format!(
+                "expected an object of alias → number of sign-offs, got {}",
+                kind(other)
+            );
+            found.policy(Field::Approvals, "approvals", message);
+            return approvals;
+        }
+    };
+    for (alias, count) in entries {
+        match count.as_u64() {
+            Some(0) => {}
+            Some(n) => {
+                approvals.insert(alias.clone(), u32::try_from(n).unwrap_or(u32::MAX));
+            }
+            None => found.policy(
+                Field::Approvals,
+                &format!("approvals[\"{alias}\"]"),
+                format!("expected a whole number of sign-offs, got {count}"),
+            ),
+        }
+    }
+    approvals
 }
 
 fn read_rule(i: usize, item: &Value, found: &mut Found) -> Option<Rule> {

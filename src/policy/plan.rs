@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::decision::Decision;
 use super::parse::valid_alias;
 use super::rules::Policy;
+use super::signoff::Missing;
 use super::text::visible;
 
 /// Moving one alias: to a version, or off the model (`to: None`).
@@ -104,8 +105,22 @@ pub enum Refusal {
     NoSuchVersion(String),
     /// One plan moves the same alias twice.
     MovedTwice(String),
-    /// An unsaved what-if changes which aliases the roles are or which are protected.
+    /// An unsaved what-if changes which aliases the roles are, which are protected, or how
+    /// many sign-offs a move needs.
     UnsavedRoles,
+    /// A guarded move lacks sign-offs from users other than the applier.
+    SignOffs(Vec<Missing>),
+    /// The policy requires sign-offs and MLflow names no signed-in user: nobody can tell the
+    /// applier from the signers.
+    NoSigner,
+    /// A move outside a promotion (by hand, a rollback) of an alias the policy requires
+    /// sign-offs for: sign-offs are bound to a decision.
+    Guarded {
+        /// The alias.
+        alias: String,
+        /// How many sign-offs its moves need.
+        needed: u32,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -148,9 +163,25 @@ impl fmt::Display for Refusal {
                 write!(f, "The plan moves {} twice.", visible(alias))
             }
             Refusal::UnsavedRoles => f.write_str(
-                "This what-if changes which aliases are production and champion, or which are \
-                 protected: save it to the model first (saving asks for the model's name), \
-                 then apply.",
+                "This what-if changes which aliases are production and champion, which are \
+                 protected, or how many sign-offs a move needs: save it to the model first \
+                 (saving asks for the model's name), then apply.",
+            ),
+            Refusal::SignOffs(missing) => {
+                let each: Vec<String> = missing.iter().map(ToString::to_string).collect();
+                write!(f, "Waiting for sign-offs: {}.", each.join("; "))
+            }
+            Refusal::NoSigner => f.write_str(
+                "The policy requires sign-offs, and MLflow names no signed-in user here (no \
+                 basic auth, or a token it does not resolve to a user): Podium cannot tell who \
+                 applies from who signed, so it applies nothing a sign-off guards.",
+            ),
+            Refusal::Guarded { alias, needed } => write!(
+                f,
+                "Moving {} needs {needed} sign-off(s) under the saved policy, and sign-offs are \
+                 bound to a decision: promote a version instead (its reviewers sign the \
+                 decision).",
+                visible(alias)
             ),
             Refusal::BadAlias(name) => write!(
                 f,
@@ -177,8 +208,22 @@ impl Refusal {
                 "the noise-aware champion rule waits for the per-row comparison".to_owned()
             }
             Refusal::UnsavedRoles => {
-                "this what-if changes roles or protection: save it first".to_owned()
+                "this what-if changes roles, protection or sign-offs: save it first".to_owned()
             }
+            Refusal::SignOffs(missing) => {
+                let moves: Vec<String> = missing.iter().map(|m| m.change.to_string()).collect();
+                let short: u32 = missing
+                    .iter()
+                    .map(|m| m.needed.saturating_sub(m.signed.len() as u32))
+                    .sum();
+                format!(
+                    "{} waits for {short} more sign-off{}",
+                    moves.join(" · "),
+                    if short == 1 { "" } else { "s" }
+                )
+            }
+            Refusal::NoSigner => "sign-offs need a signed-in MLflow user".to_owned(),
+            Refusal::Guarded { alias, .. } => format!("{} needs sign-offs", visible(alias)),
             Refusal::NoSuchVersion(version) => format!("the model has no version {version}"),
             Refusal::BadAlias(alias) => format!("\"{}\" is not a valid alias", visible(alias)),
             Refusal::MovedTwice(alias) => format!("the plan moves {} twice", visible(alias)),

@@ -11,6 +11,7 @@ use super::decision::Decision;
 use super::metrics::MetricSet;
 use super::plan::{summary, AliasMove, Candidate, Plan, Refusal};
 use super::rules::Policy;
+use super::signoff::{approvers, sign_offs, Approved, SignOffEntry};
 
 /// What the proposal was made from: the writes re-read all of it right before the first write
 /// and write nothing if any of it changed.
@@ -24,6 +25,38 @@ pub struct Seen {
     /// The evaluation metrics of each version the decision compared (the candidate's and the
     /// champion's), as they were read: version → metrics.
     pub evidence: Vec<(String, MetricSet)>,
+    /// The sign-offs the moves need, re-counted right before the first write.
+    pub sign_offs: Option<SignOffGuard>,
+}
+
+/// What the writes re-check of a promotion's sign-offs: still enough, from users other than
+/// the applier, for exactly what was approved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignOffGuard {
+    /// The policy (its `approvals`).
+    pub policy: Policy,
+    /// What is being applied.
+    pub approved: Approved,
+    /// Who applies it.
+    pub applier: String,
+}
+
+impl SignOffGuard {
+    /// The approvers, counted again from the candidate's `tags` (key, value) as read at `now`
+    /// (ms), or why the moves may not be written.
+    pub fn recount<'a>(
+        &self,
+        tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+        now: i64,
+    ) -> Result<Vec<String>, Refusal> {
+        let entries = sign_offs(&self.approved.candidate, tags, Some(&self.approved), now);
+        approvers(
+            &self.policy,
+            &self.approved.moves,
+            &entries,
+            Some(&self.applier),
+        )
+    }
 }
 
 /// Which aliases need the model's name typed before they move: those the saved policy or the
@@ -45,6 +78,21 @@ impl Protection<'_> {
         self.saved.is_protected(alias)
             || self.in_effect.is_protected(alias)
             || self.deployment.iter().any(|a| a == alias)
+    }
+
+    /// Refuses a move outside a promotion of an alias either policy requires sign-offs for.
+    fn unguarded(&self, alias: &str) -> Result<(), Refusal> {
+        let needed = self
+            .saved
+            .approvals_for(alias)
+            .max(self.in_effect.approvals_for(alias));
+        if needed > 0 {
+            return Err(Refusal::Guarded {
+                alias: alias.to_owned(),
+                needed,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -101,6 +149,8 @@ pub struct Proposal {
     pub undoes: Vec<Option<String>>,
     /// Aliases among the moves that need the model's name typed.
     pub protected: Vec<String>,
+    /// The users whose sign-offs allow the moves (recorded in the audit records).
+    pub approvers: Vec<String>,
 }
 
 impl Proposal {
@@ -129,6 +179,7 @@ impl Proposal {
             champion: None,
             undoes: Vec::new(),
             protected,
+            approvers: Vec::new(),
         }
     }
 
@@ -138,6 +189,7 @@ impl Proposal {
         let saved = p.protection.saved;
         if p.policy.aliases != saved.aliases
             || p.policy.protected_aliases != saved.protected_aliases
+            || p.policy.approvals != saved.approvals
         {
             return Err(Refusal::UnsavedRoles);
         }
@@ -173,6 +225,42 @@ impl Proposal {
         })
     }
 
+    /// This promotion (under `policy`) allowed to `applier` by the candidate's judged sign-off
+    /// `entries`: with its approvers, and the sign-offs to re-count right before writing — or
+    /// why not ([`approvers`]). A promotion no sign-off guards is returned as it is.
+    pub fn signed_off(
+        self,
+        policy: &Policy,
+        entries: &[SignOffEntry],
+        applier: Option<&str>,
+    ) -> Result<Proposal, Refusal> {
+        let approvers = approvers(policy, &self.plan.moves, entries, applier)?;
+        let guard = match (Approved::of(&self, policy), applier) {
+            (Some(approved), Some(applier)) if self.needs_sign_offs(policy) => Some(SignOffGuard {
+                policy: policy.clone(),
+                approved,
+                applier: applier.to_owned(),
+            }),
+            _ => None,
+        };
+        Ok(Proposal {
+            seen: Seen {
+                sign_offs: guard,
+                ..self.seen.clone()
+            },
+            approvers,
+            ..self
+        })
+    }
+
+    /// Whether a move of this proposal needs sign-offs under `policy`.
+    pub fn needs_sign_offs(&self, policy: &Policy) -> bool {
+        self.plan
+            .moves
+            .iter()
+            .any(|m| policy.approvals_for(&m.alias) > 0)
+    }
+
     /// A reviewer's own move: `alias` to `version`, or removed (`None`).
     pub fn manual(
         alias: &str,
@@ -180,6 +268,7 @@ impl Proposal {
         seen: &Seen,
         protection: Protection,
     ) -> Result<Proposal, Refusal> {
+        protection.unguarded(alias)?;
         let plan = Plan::manual(alias, version, &seen.aliases)?;
         let text = format!("manual: {}", plan.moves[0]);
         let kind = MoveKind::Manual;
@@ -193,6 +282,7 @@ impl Proposal {
         seen: &Seen,
         protection: Protection,
     ) -> Result<Proposal, Refusal> {
+        protection.unguarded(&undone.alias)?;
         let plan = Plan::rollback(undone, &seen.aliases)?;
         let text = format!("rollback of {undone} ({key})");
         let proposal = Proposal::new(MoveKind::Rollback, plan, seen.clone(), text, protection);
@@ -235,6 +325,7 @@ impl Proposal {
         }
         let seen = Seen {
             evidence: self.seen.evidence.clone(),
+            sign_offs: self.seen.sign_offs.clone(),
             ..now.clone()
         };
         let fresh = Proposal::new(self.kind, Plan { moves }, seen, String::new(), protection);
@@ -303,6 +394,7 @@ impl Proposal {
                     champion: self.champion.as_ref().map(|(v, _)| v.clone()),
                     champion_metrics: self.champion.as_ref().map(|(_, m)| m.clone()),
                     undoes: self.undoes.get(i).cloned().flatten(),
+                    approvers: self.approvers.clone(),
                     overwritten_by: None,
                 },
             })

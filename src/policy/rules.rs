@@ -145,6 +145,11 @@ pub struct Policy {
     /// gain within noise is a tie and the champion stays.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub noise_aware_champion: bool,
+    /// Four eyes: how many sign-offs a move of the production or champion alias needs (alias →
+    /// count), from signed-in users other than the one who applies it. Empty (the default):
+    /// none.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub approvals: BTreeMap<String, u32>,
 }
 
 impl Default for Policy {
@@ -176,6 +181,7 @@ impl Policy {
             aliases: AliasNames::default(),
             protected_aliases: None,
             noise_aware_champion: false,
+            approvals: BTreeMap::new(),
         }
     }
 
@@ -190,6 +196,11 @@ impl Policy {
             Some(list) => list.iter().any(|a| a == alias),
             None => alias == self.aliases.production || alias == self.aliases.champion,
         }
+    }
+
+    /// How many sign-offs moving `alias` needs (0: none).
+    pub fn approvals_for(&self, alias: &str) -> u32 {
+        self.approvals.get(alias).copied().unwrap_or(0)
     }
 
     /// Direction of `metric` for the champion comparison: its rule's, else higher is better.
@@ -221,7 +232,8 @@ impl Policy {
             && self.champion_metrics == default_champion_metrics()
             && self.aliases == AliasNames::default()
             && self.protected_aliases.is_none()
-            && !self.noise_aware_champion;
+            && !self.noise_aware_champion
+            && self.approvals.is_empty();
         if !seed_like {
             return None;
         }
@@ -370,6 +382,12 @@ impl Policy {
                 protected(saved),
                 protected(self)
             ));
+        }
+        for role in [&self.aliases.production, &self.aliases.champion] {
+            let (a, b) = (saved.approvals_for(role), self.approvals_for(role));
+            if a != b {
+                out.push(format!("sign-offs to move {role}: {a} → {b}"));
+            }
         }
         out
     }

@@ -98,5 +98,11 @@ fn lowers(policy: &Policy, saved: &Policy) -> Vec<String> {
     if policy.protected_aliases != saved.protected_aliases {
         out.push("protected aliases changed".into());
     }
+    for (alias, &before) in &saved.approvals {
+        let after = policy.approvals_for(alias);
+        if after < before {
+            out.push(format!("sign-offs to move {alias}: {before} → {after}"));
+        }
+    }
     out
 }
