@@ -328,30 +328,38 @@ def seed_judged(client):
 
 def seed_users():
     """On a basic-auth server (credentials in MLFLOW_TRACKING_USERNAME/PASSWORD), adds the users
-    'viewer' (password 'viewer-password-1', only the default READ permission) and 'editor'
-    (password 'editor-password-1', EDIT on health_monitor_agent: may move its aliases)."""
+    'viewer' (password 'viewer-password-1', only the default READ permission), 'editor'
+    (password 'editor-password-1', EDIT on health_monitor_agent: may move its aliases) and
+    'reviewer' (password 'reviewer-password-1', EDIT on model versions only: may sign off by
+    tagging a version, may not move an alias — docs/DEPLOY.md, "Making sign-offs binding")."""
     if not os.environ.get("MLFLOW_TRACKING_USERNAME"):
         return
     from mlflow.server import get_app_client
 
     auth = get_app_client("basic-auth", tracking_uri=mlflow.get_tracking_uri())
-    for user in ("viewer", "editor"):
+    for user in ("viewer", "editor", "reviewer"):
         try:
             auth.create_user(user, f"{user}-password-1")
             log(f"basic-auth: user '{user}'")
         except MlflowException as e:
             if e.error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
-    # A second seed of the same store finds the permission there (MLflow 3.17 refuses to
-    # grant it again): it is set to EDIT either way.
-    try:
-        auth.grant_user_permission("editor", "registered_model", HEALTH, "EDIT")
-    except MlflowException as e:
-        if e.error_code != "RESOURCE_ALREADY_EXISTS":
-            raise
-        auth.revoke_user_permission("editor", "registered_model", HEALTH)
-        auth.grant_user_permission("editor", "registered_model", HEALTH, "EDIT")
+
+    def grant(user, resource_type, resource_id):
+        # A second seed of the same store finds the permission there (MLflow 3.17 refuses to
+        # grant it again): it is set to EDIT either way.
+        try:
+            auth.grant_user_permission(user, resource_type, resource_id, "EDIT")
+        except MlflowException as e:
+            if e.error_code != "RESOURCE_ALREADY_EXISTS":
+                raise
+            auth.revoke_user_permission(user, resource_type, resource_id)
+            auth.grant_user_permission(user, resource_type, resource_id, "EDIT")
+
+    grant("editor", "registered_model", HEALTH)
     log(f"basic-auth: 'editor' may edit {HEALTH}")
+    grant("reviewer", "registered_model_version", "*")
+    log("basic-auth: 'reviewer' may edit model versions (tags), not models (aliases)")
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use podium::mlflow::Client;
-use podium::policy::{history, utc_minute, visible, HistoryEntry};
+use podium::policy::{history, unexplained, utc_minute, visible, HistoryEntry};
 use serde_json::json;
 
 use crate::connect::explain;
@@ -30,7 +30,30 @@ pub async fn run(client: &Client, args: HistoryArgs) -> Result<Answer, Failure> 
             .iter()
             .map(move |t| (v.version.as_str(), t.key.as_str(), t.value.as_str()))
     });
-    let entries = history(tags, &model.alias_map(), now);
+    let current = model.alias_map();
+    let entries = history(tags, &current, now);
+    let outside: Vec<String> = unexplained(&entries, &current)
+        .iter()
+        .map(|m| {
+            format!(
+                "{} → v{}",
+                visible(&m.alias),
+                m.to.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    if !outside.is_empty() {
+        // On stderr with --json, so the array stays the whole of stdout.
+        let note = format!(
+            "Set outside Podium (no trustworthy record here explains it): {}",
+            outside.join(", ")
+        );
+        if args.json {
+            eprintln!("podium: {note}");
+        } else {
+            println!("{note}");
+        }
+    }
     if args.json {
         let list: Vec<serde_json::Value> = entries.iter().map(as_json).collect();
         let text = serde_json::to_string_pretty(&list)
@@ -88,8 +111,14 @@ fn line(entry: &HistoryEntry) -> String {
                 .as_deref()
                 .map(|now| format!(" (overwritten by a concurrent change: then {now})"))
                 .unwrap_or_default();
+            let approved = if r.approvers.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = r.approvers.iter().map(|a| visible(a).into()).collect();
+                format!("  signed off by {}", names.join(", "))
+            };
             format!(
-                "{when}  {}  {}{overwritten}  {}  {}{doubts}",
+                "{when}  {}  {}{overwritten}  {}  {}{approved}{doubts}",
                 visible(r.user.as_deref().unwrap_or("unknown user")),
                 visible(&r.change().to_string()),
                 r.kind.label(),
@@ -115,6 +144,7 @@ fn as_json(entry: &HistoryEntry) -> serde_json::Value {
             "summary": r.summary,
             "undoes": r.undoes,
             "overwritten_by": r.overwritten_by,
+            "approvers": r.approvers,
         })),
         "doubts": doubts,
         "can_roll_back": entry.can_roll_back,

@@ -6,7 +6,9 @@
 //! `promote` 0 when every move was applied, 1 when the decision moves nothing; 2 for anything
 //! else, with one plain sentence on stderr.
 
+mod approve;
 mod check;
+mod clock;
 mod connect;
 mod decide;
 mod history;
@@ -44,6 +46,10 @@ enum Command {
     /// Apply the decision for one version: the dashboard's refusals, re-read and guard, order
     /// of writes and audit records. Exit 0: applied; 1: nothing to apply; 2: anything else.
     Promote(promote::PromoteArgs),
+    /// Sign off the decision for one version (the policy's four-eyes `approvals`), or
+    /// withdraw your own sign-off. Needs a user MLflow names. Exit 0: signed; 1: nothing to
+    /// sign off; 2: anything else.
+    Approve(approve::ApproveArgs),
     /// The alias moves recorded on a model, newest first, with what makes a record doubtful.
     History(history::HistoryArgs),
     /// Show or save a model's policy.
@@ -91,6 +97,7 @@ async fn run(cli: Cli) -> Result<Answer, Failure> {
     match cli.command {
         Command::Check(args) => check::run(&client, args).await,
         Command::Promote(args) => promote::run(&client, args).await,
+        Command::Approve(args) => approve::run(&client, args).await,
         Command::History(args) => history::run(&client, args).await,
         Command::Policy(command) => show::run(&client, command).await,
     }

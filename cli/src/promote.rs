@@ -2,16 +2,14 @@
 //! same re-read and guard right before writing, the same order of writes, read-back and audit
 //! records (kind `pipeline`), the same settling of a lost answer.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use clap::Args;
 use podium::mlflow::{ApplyReport, Client, Pick, POLICY_TAG};
-use podium::policy::{visible, MoveKind, Proposal, Protection};
+use podium::policy::{visible, Approved, MoveKind, Proposal, Protection};
 
+use crate::approve::listed;
 use crate::check::sentences;
-use crate::connect::confirm;
+use crate::clock::{nonce, now_ms};
+use crate::connect::{confirm, explain};
 use crate::decide::decide;
 use crate::{Answer, Failure};
 
@@ -55,6 +53,22 @@ pub async fn run(client: &Client, args: PromoteArgs) -> Result<Answer, Failure> 
         },
         Err(_) => return Ok(Answer::No),
     };
+    // Four eyes: the sign-offs the policy requires, from users MLflow names other than this
+    // one (re-counted right before the first write).
+    let signer = client.current_user().await.map_err(explain)?;
+    let approved = Approved::of(&proposal, policy);
+    let entries = review.sign_offs(&decided.candidate, approved.as_ref(), now_ms());
+    print!("{}", listed(&entries));
+    let proposal = match proposal.signed_off(policy, &entries, signer.as_deref()) {
+        Ok(proposal) => proposal,
+        Err(refusal) => {
+            println!("No move: {refusal}");
+            return Ok(Answer::No);
+        }
+    };
+    if !proposal.approvers.is_empty() {
+        println!("Signed off by {}.", proposal.approvers.join(", "));
+    }
     if args.dry_run {
         println!("Dry run: nothing was written.");
         return Ok(Answer::Yes);
@@ -72,10 +86,7 @@ pub async fn run(client: &Client, args: PromoteArgs) -> Result<Answer, Failure> 
             return Err("not confirmed: nothing was written".into());
         }
     }
-    let user = match client.current_user().await {
-        Ok(Some(user)) => Some(user),
-        _ => client.username().map(str::to_owned),
-    };
+    let user = signer.or_else(|| client.username().map(str::to_owned));
     let writes = proposal.writes(user.as_deref(), now_ms());
     let applied = client
         .apply_alias_writes(name, &writes, &proposal.seen, nonce)
@@ -137,16 +148,4 @@ fn not_clean(report: &ApplyReport, planned: usize) -> String {
             .count(),
         said.join(". ")
     )
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
-/// A random number for an audit tag's key (two records of one millisecond stay apart).
-fn nonce() -> u32 {
-    // RandomState is seeded from the operating system's randomness.
-    RandomState::new().build_hasher().finish() as u32
 }

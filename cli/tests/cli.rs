@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use mlflow_server::{aliases_of, mlflow_call, out_dir, Mlflow, Proxy, ADMIN};
+use mlflow_server::{aliases_of, mlflow_call, out_dir, tag_values, Mlflow, Proxy, ADMIN};
 use serde_json::Value;
 
 const HEALTH: &str = "health_monitor_agent";
@@ -404,14 +404,16 @@ fn save_then_promote_with_the_dashboards_refusals_guard_and_records() -> Result<
     check(records[0]["policy"]["source"] == "saved", || {
         format!("{records:?}")
     })?;
-    // The history lists it, newest first, as the dashboard's does.
+    // The history lists it, newest first, as the dashboard's does, after the aliases no
+    // record explains (the seed set them through MLflow directly).
     let history = podium(url, &["history", HEALTH]);
+    let lines: Vec<&str> = history.stdout.lines().collect();
     check(
-        history
-            .stdout
-            .lines()
-            .nth(1)
-            .is_some_and(|l| l.contains("production: v4 → v6  pipeline")),
+        lines.len() == 3
+            && lines[0]
+                == "Set outside Podium (no trustworthy record here explains it): champion → v3, \
+                    staging → v6"
+            && lines[2].contains("production: v4 → v6  pipeline"),
         || history.stdout.clone(),
     )?;
     // Promoting again: nothing to move.
@@ -498,10 +500,215 @@ fn records_name_the_user_the_credentials_sign_in_as() -> Result<(), Failed> {
     })
 }
 
+// Four eyes (issue 29), on the basic-auth server: `editor` may move health_monitor_agent's
+// aliases; `reviewer` may tag its versions (sign) but not move an alias.
+
+const EDITOR: [(&str, &str); 2] = [
+    ("MLFLOW_TRACKING_USERNAME", "editor"),
+    ("MLFLOW_TRACKING_PASSWORD", "editor-password-1"),
+];
+const REVIEWER: [(&str, &str); 2] = [
+    ("MLFLOW_TRACKING_USERNAME", "reviewer"),
+    ("MLFLOW_TRACKING_PASSWORD", "reviewer-password-1"),
+];
+const FOUR_EYES: &str = r#"{"rules": [{"metric": "relevance/mean", "threshold": 0.7},
+    {"metric": "safety/mean", "threshold": 0.9}], "approvals": {"production": 1}}"#;
+
+fn sign_offs(base: &str, version: &str) -> Vec<Value> {
+    tag_values(base, HEALTH, version, "podium.signoff.", Some(ADMIN))
+}
+
+fn promote_waits_for_a_sign_off_from_someone_other_than_the_one_who_applies() -> Result<(), Failed>
+{
+    let server = keep(Mlflow::start_seeded_auth("cli-four-eyes"));
+    let url = &server.url;
+    save_policy_tag(url, FOUR_EYES);
+    let promote = || {
+        podium_with(
+            url,
+            &["promote", HEALTH, "--version", "6", "--yes"],
+            &EDITOR,
+        )
+    };
+    // Nobody has signed: nothing is written, exit 1, and it says what is missing.
+    let alone = promote();
+    check(
+        alone.code == 1
+            && alone.stdout.contains(
+                "No move: Waiting for sign-offs: production: v4 → v6 needs 1 sign-off(s) from \
+                 someone other than the one who applies it; 0 of 1 so far (nobody else has signed)",
+            ),
+        || format!("exit {}: {}{}", alone.code, alone.stdout, alone.stderr),
+    )?;
+    // The editor signs their own promotion: it still does not count for them.
+    let own = podium_with(url, &["approve", HEALTH, "--version", "6"], &EDITOR);
+    check(
+        own.code == 0
+            && own
+                .stdout
+                .contains("Signed off as editor: production: v4 → v6"),
+        || format!("exit {}: {}{}", own.code, own.stdout, own.stderr),
+    )?;
+    let still = promote();
+    check(
+        still.code == 1 && still.stdout.contains("your own sign-off does not count"),
+        || format!("exit {}: {}{}", still.code, still.stdout, still.stderr),
+    )?;
+    check(aliases(url)["production"] == "4", || {
+        "production moved".into()
+    })?;
+    // The reviewer signs: now the editor applies, and the record names the reviewer.
+    let review = podium_with(url, &["approve", HEALTH, "--version", "6"], &REVIEWER);
+    check(review.code == 0, || {
+        format!("exit {}: {}{}", review.code, review.stdout, review.stderr)
+    })?;
+    let signed = sign_offs(url, "6");
+    check(
+        signed.len() == 2 && signed.iter().any(|s| s["user"] == "reviewer"),
+        || format!("{signed:#?}"),
+    )?;
+    let applied = promote();
+    check(
+        applied.code == 0 && applied.stdout.contains("Signed off by reviewer."),
+        || {
+            format!(
+                "exit {}: {}{}",
+                applied.code, applied.stdout, applied.stderr
+            )
+        },
+    )?;
+    check(aliases(url)["production"] == "6", || "not applied".into())?;
+    let records = audit_records(url, "6");
+    check(
+        records.len() == 1 && records[0]["approvers"] == serde_json::json!(["reviewer"]),
+        || format!("{records:#?}"),
+    )?;
+    let history = podium_with(url, &["history", HEALTH], &REVIEWER);
+    check(history.stdout.contains("signed off by reviewer"), || {
+        format!("{}{}", history.stdout, history.stderr)
+    })
+}
+
+fn a_sign_off_is_void_once_the_policy_changes_and_can_be_withdrawn() -> Result<(), Failed> {
+    let server = keep(Mlflow::start_seeded_auth("cli-four-eyes-void"));
+    let url = &server.url;
+    save_policy_tag(url, FOUR_EYES);
+    let signed = podium_with(url, &["approve", HEALTH, "--version", "6"], &REVIEWER);
+    check(signed.code == 0, || {
+        format!("{}{}", signed.stdout, signed.stderr)
+    })?;
+    // The team tightens a threshold: the reviewer approved another decision.
+    save_policy_tag(url, &FOUR_EYES.replace("0.9}", "0.91}"));
+    let run = podium_with(
+        url,
+        &["promote", HEALTH, "--version", "6", "--yes"],
+        &EDITOR,
+    );
+    check(
+        run.code == 1
+            && run.stdout.contains("sign-off by reviewer (podium.signoff.")
+            && run.stdout.contains("void: the policy changed (fingerprint"),
+        || format!("exit {}: {}{}", run.code, run.stdout, run.stderr),
+    )?;
+    // Withdrawn by its signer (the tag is rewritten, the trail stays); another user cannot.
+    let theirs = podium_with(
+        url,
+        &["approve", HEALTH, "--version", "6", "--withdraw"],
+        &EDITOR,
+    );
+    check(
+        theirs.code == 1 && theirs.stdout.contains("You have no sign-off"),
+        || format!("exit {}: {}{}", theirs.code, theirs.stdout, theirs.stderr),
+    )?;
+    let withdrawn = podium_with(
+        url,
+        &["approve", HEALTH, "--version", "6", "--withdraw"],
+        &REVIEWER,
+    );
+    check(
+        withdrawn.code == 0 && withdrawn.stdout.contains("Withdrawn: podium.signoff."),
+        || {
+            format!(
+                "exit {}: {}{}",
+                withdrawn.code, withdrawn.stdout, withdrawn.stderr
+            )
+        },
+    )?;
+    let tags = sign_offs(url, "6");
+    check(tags.len() == 1 && tags[0]["withdrawn"].is_i64(), || {
+        format!("{tags:#?}")
+    })?;
+    check(aliases(url)["production"] == "4", || {
+        "production moved".into()
+    })
+}
+
+fn sign_offs_need_a_user_mlflow_names_and_mlflow_keeps_reviewers_off_aliases() -> Result<(), Failed>
+{
+    // No basic auth: MLflow names nobody, so nobody can sign and nothing guarded is applied.
+    let plain = own("cli-four-eyes-anonymous");
+    save_policy_tag(&plain.url, FOUR_EYES);
+    let sign = podium(&plain.url, &["approve", HEALTH, "--version", "6"]);
+    check(
+        sign.code == 2
+            && sign
+                .stderr
+                .contains("this server names nobody: nothing was written"),
+        || format!("exit {}: {}{}", sign.code, sign.stdout, sign.stderr),
+    )?;
+    let apply = podium(&plain.url, &["promote", HEALTH, "--version", "6", "--yes"]);
+    check(
+        apply.code == 1 && apply.stdout.contains("MLflow names no signed-in user here"),
+        || format!("exit {}: {}{}", apply.code, apply.stdout, apply.stderr),
+    )?;
+    check(sign_offs(&plain.url, "6").is_empty(), || {
+        "a sign-off was written".into()
+    })?;
+    // With the binding set-up (docs/DEPLOY.md), MLflow itself refuses the reviewer's alias
+    // move, even with a colleague's sign-off counted by Podium.
+    let server = keep(Mlflow::start_seeded_auth("cli-four-eyes-binding"));
+    let url = &server.url;
+    save_policy_tag(url, FOUR_EYES);
+    let editor_signs = podium_with(url, &["approve", HEALTH, "--version", "6"], &EDITOR);
+    check(editor_signs.code == 0, || editor_signs.stderr.clone())?;
+    let reviewer_applies = podium_with(
+        url,
+        &["promote", HEALTH, "--version", "6", "--yes"],
+        &REVIEWER,
+    );
+    check(
+        reviewer_applies.code == 2
+            && reviewer_applies
+                .stderr
+                .contains("your MLflow user cannot move alias production"),
+        || {
+            format!(
+                "exit {}: {}{}",
+                reviewer_applies.code, reviewer_applies.stdout, reviewer_applies.stderr
+            )
+        },
+    )?;
+    check(aliases(url)["production"] == "4", || {
+        "production moved".into()
+    })
+}
+
 fn main() {
     let mut args = Arguments::from_args();
     args.test_threads.get_or_insert(1);
     let trials = vec![
+        Trial::test(
+            "promote_waits_for_a_sign_off_from_someone_other_than_the_one_who_applies",
+            promote_waits_for_a_sign_off_from_someone_other_than_the_one_who_applies,
+        ),
+        Trial::test(
+            "a_sign_off_is_void_once_the_policy_changes_and_can_be_withdrawn",
+            a_sign_off_is_void_once_the_policy_changes_and_can_be_withdrawn,
+        ),
+        Trial::test(
+            "sign_offs_need_a_user_mlflow_names_and_mlflow_keeps_reviewers_off_aliases",
+            sign_offs_need_a_user_mlflow_names_and_mlflow_keeps_reviewers_off_aliases,
+        ),
         Trial::test(
             "check_decides_the_newest_version_in_the_dashboards_sentences",
             check_decides_the_newest_version_in_the_dashboards_sentences,
