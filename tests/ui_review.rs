@@ -674,3 +674,41 @@ async fn hidden_characters_in_a_name_are_spelled_out_where_it_is_confirmed() {
         "{dialog}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn sign_offs_round_trip_through_a_link_and_the_editor() {
+    let shared = r#"{"rules": [{"metric": "relevance/mean", "threshold": 0.7}],
+                     "approvals": {"production": 1}}"#;
+    let m = mount(Some(shared)).await;
+    let production: web_sys::HtmlSelectElement = field(m.el(), "Sign-offs to move production");
+    assert_eq!(production.value(), "1");
+    let champion: web_sys::HtmlSelectElement = field(m.el(), "Sign-offs to move champion");
+    assert_eq!(champion.value(), "0");
+    assert!(
+        m.status().contains("sign-offs to move production: 0 → 1"),
+        "{}",
+        m.status()
+    );
+    // A what-if that changes sign-offs is never applied unsaved, and the headline says so.
+    assert_eq!(
+        m.plan(),
+        "no move: this what-if changes roles, protection or sign-offs: save it first"
+    );
+    let panel = m.text(".sign-offs");
+    assert!(
+        panel.contains("The policy requires sign-offs (1 to move production)"),
+        "{panel}"
+    );
+    // Changed in the editor: the difference follows.
+    production.set_value("2");
+    production
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert!(
+        m.status().contains("sign-offs to move production: 0 → 2"),
+        "{}",
+        m.status()
+    );
+    assert!(m.text(".sign-offs").contains("(2 to move production)"));
+}

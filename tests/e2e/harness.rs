@@ -484,6 +484,16 @@ pub async fn open_review(browser: &Client, app: &App, model: &str, policy: Optio
     until("the plan", || text_of(browser, "//p[@data-testid='plan']")).await;
 }
 
+/// Opens a model from the models list (the signed-in client is kept in memory, not the URL).
+pub async fn open_review_signed_in(browser: &Client, model: &str) {
+    find(browser, &format!("//a[normalize-space()='{model}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    until("the plan", || text_of(browser, PLAN)).await;
+}
+
 pub fn urlencoding(text: &str) -> String {
     text.bytes()
         .map(|b| match b {

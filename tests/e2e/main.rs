@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod first_minutes;
+mod four_eyes;
 mod harness;
 mod hostile;
 mod hosting;

@@ -8,8 +8,9 @@ use serde_json::json;
 
 use crate::harness::{
     aliases_of, audit_records, choose, click_button, confirm_and_apply, find, mlflow_call,
-    open_review, save_policy, screenshot, set_alias_form, sign_in, text_of, until, until_text,
-    with_browser, App, Mlflow, ADMIN, DECISION, OUTCOME, PLAN, POLICY_STATUS, REPORT, WHO,
+    open_review, open_review_signed_in, save_policy, screenshot, set_alias_form, sign_in, text_of,
+    until, until_text, with_browser, App, Mlflow, ADMIN, DECISION, OUTCOME, PLAN, POLICY_STATUS,
+    REPORT, WHO,
 };
 
 const HEALTH: &str = "health_monitor_agent";
@@ -410,16 +411,6 @@ async fn with_basic_auth_each_user_is_recorded_and_a_read_only_user_is_refused()
     assert_eq!(v5.len(), 1);
     assert_eq!(v5[0]["user"], "editor");
     assert_eq!(v5[0]["kind"], "manual");
-}
-
-/// Opens a model from the models list (the signed-in client is kept in memory, not the URL).
-async fn open_review_signed_in(browser: &Client, model: &str) {
-    find(browser, &format!("//a[normalize-space()='{model}']"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    until("the plan", || text_of(browser, PLAN)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -54,8 +54,9 @@ impl Mlflow {
         Mlflow::start_from(name, false, options)
     }
 
-    /// Starts MLflow's basic-auth app with the demo data and the users `viewer` (READ only)
-    /// and `editor` (EDIT on health_monitor_agent); the admin is [`ADMIN`].
+    /// Starts MLflow's basic-auth app with the demo data and the users `viewer` (READ only),
+    /// `editor` (EDIT on health_monitor_agent) and `reviewer` (EDIT on model versions only: may
+    /// tag a version, not move an alias); the admin is [`ADMIN`].
     pub fn start_seeded_auth(name: &str) -> Mlflow {
         Mlflow::start_from(name, true, &[])
     }
@@ -324,6 +325,17 @@ pub fn audit_records(
     version: &str,
     user: Option<(&str, &str)>,
 ) -> Vec<serde_json::Value> {
+    tag_values(base, model, version, "podium.audit.", user)
+}
+
+/// The values (parsed JSON) of one version's tags whose keys start with `prefix`, by key.
+pub fn tag_values(
+    base: &str,
+    model: &str,
+    version: &str,
+    prefix: &str,
+    user: Option<(&str, &str)>,
+) -> Vec<serde_json::Value> {
     let got = mlflow_call(
         base,
         "GET",
@@ -335,7 +347,7 @@ pub fn audit_records(
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|t| t["key"].as_str().unwrap().starts_with("podium.audit."))
+        .filter(|t| t["key"].as_str().unwrap().starts_with(prefix))
         .map(|t| {
             (
                 t["key"].as_str().unwrap().to_owned(),

@@ -53,6 +53,7 @@ pub fn DecisionPanel() -> impl IntoView {
             <h2 id="decision-heading">{move || format!("Decision for v{}", version())}</h2>
             <p class="plan" data-testid="plan" aria-live="polite">{plan}</p>
             <super::promote::PromoteBar />
+            <super::signoffs::SignOffPanel />
             <super::report::ReportPanel />
             <p>{tally}</p>
             <CheckList checks />

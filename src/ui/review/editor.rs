@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::state::use_review;
-use crate::policy::{number, Field, MissingMetric, NumberField, Problem, RuleId};
+use crate::policy::{number, Field, MissingMetric, NumberField, Problem, RuleId, MAX_APPROVALS};
 
 /// The editor.
 #[component]
@@ -29,6 +29,7 @@ pub fn PolicyEditor() -> impl IntoView {
             {move || rule_ids.get().into_iter().map(|id| view! { <RuleRow id /> }).collect_view()}
             <KeyMetrics />
             <MissingMetricChoice />
+            <Approvals />
             <ul class="field-error" role="alert">
                 {move || policy_problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
@@ -253,6 +254,50 @@ fn KeyMetrics() -> impl IntoView {
                 />
                 "Count a win or a loss only beyond noise (95 % interval of the per-row difference)"
             </label>
+        </fieldset>
+    }
+}
+
+/// Four eyes: how many sign-offs a move of the production or champion alias needs.
+#[component]
+fn Approvals() -> impl IntoView {
+    let state = use_review();
+    // Redrawn only when the roles' names change (an imported policy), not on every edit.
+    let roles = Memo::new(move |_| state.edit.draft().with(|d| d.roles()));
+    let role = move |(i, alias): (usize, String)| {
+        let id = format!("approvals-{i}");
+        let current = {
+            let alias = alias.clone();
+            move || state.edit.draft().with(|d| d.approvals_for(&alias))
+        };
+        let options = (0..=MAX_APPROVALS)
+            .map(|n| {
+                let is = current.clone();
+                let text = if n == 0 {
+                    "none".to_owned()
+                } else {
+                    n.to_string()
+                };
+                view! { <option value=n.to_string() selected=move || is() == n>{text}</option> }
+            })
+            .collect_view();
+        let change = {
+            let alias = alias.clone();
+            move |ev| {
+                if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                    state.edit.set_approvals(&alias, n);
+                }
+            }
+        };
+        view! {
+            <label for=id.clone()>{format!("Sign-offs to move {alias}")}</label>
+            <select id=id on:change=change>{options}</select>
+        }
+    };
+    view! {
+        <fieldset class="approvals">
+            <legend>"Four eyes (from users other than the one who applies)"</legend>
+            {move || roles.get().into_iter().enumerate().map(role).collect_view()}
         </fieldset>
     }
 }

@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 
 use super::state::use_review;
-use crate::policy::{history, visible, HistoryEntry};
+use crate::policy::{history, unexplained, visible, HistoryEntry};
 use crate::ui::format_time;
 
 /// Records shown at first, and added by each "Show more".
@@ -32,6 +32,24 @@ pub fn HistoryPanel() -> impl IntoView {
         js_sys::Date::now() as i64,
     );
     let total = entries.len();
+    // Aliases no trustworthy record explains: moved through MLflow directly (or recorded on a
+    // version not loaded yet).
+    let outside: Vec<String> = unexplained(&entries, &data.aliases())
+        .iter()
+        .map(|m| format!("{} → v{}", m.alias, m.to.as_deref().unwrap_or("?")))
+        .collect();
+    let outside = (!outside.is_empty()).then(|| {
+        view! {
+            <p class="warning" role="note">
+                {format!(
+                    "Set outside Podium: {} — no trustworthy record among the versions read \
+                     explains {}.",
+                    visible(&outside.join(", ")),
+                    if outside.len() == 1 { "it" } else { "them" }
+                )}
+            </p>
+        }
+    });
     let (shown, set_shown) = signal(HISTORY_PAGE);
     let rows = move || {
         entries
@@ -54,6 +72,7 @@ pub fn HistoryPanel() -> impl IntoView {
     view! {
         <section class="history" aria-labelledby="history-heading">
             <h2 id="history-heading">"Alias history"</h2>
+            {outside}
             {if total == 0 {
                 view! { <p class="muted">"No alias moves recorded by Podium yet."</p> }.into_any()
             } else {
@@ -133,6 +152,14 @@ fn HistoryRow(entry: HistoryEntry) -> impl IntoView {
         .user
         .as_deref()
         .map_or("unknown user".to_owned(), |u| visible(u).into_owned());
+    let approvers = (!record.approvers.is_empty()).then(|| {
+        let names: Vec<String> = record
+            .approvers
+            .iter()
+            .map(|a| visible(a).into_owned())
+            .collect();
+        format!(" (signed off by {})", names.join(", "))
+    });
     let moved = visible(&change.to_string()).into_owned();
     let overwritten = record.overwritten_by.as_deref().map(|now| {
         format!(
@@ -147,7 +174,7 @@ fn HistoryRow(entry: HistoryEntry) -> impl IntoView {
     view! {
         <tr>
             <th scope="row" title=key>{when}</th>
-            <td>{who}</td>
+            <td>{who}{approvers}</td>
             <td>{moved}{overwritten}</td>
             <td>{record.kind.label()}</td>
             <td class="why">{visible(&record.summary).into_owned()} {doubts}</td>

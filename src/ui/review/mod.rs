@@ -24,6 +24,7 @@ mod promote;
 mod report;
 mod save;
 mod share;
+mod signoffs;
 mod state;
 mod status;
 mod table;

@@ -27,7 +27,7 @@ fn Report(moves: Proposal, report: ApplyReport) -> impl IntoView {
         Some(Ok(aliases)) => Some(Seen {
             aliases: aliases.clone(),
             policy_tag: state.edit.saved_tag().get_untracked(),
-            evidence: Vec::new(),
+            ..Seen::default()
         }),
         _ => None,
     };

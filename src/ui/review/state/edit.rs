@@ -243,6 +243,11 @@ impl PolicyEdit {
         self.draft.update(|d| d.set_noise_aware_champion(on));
     }
 
+    /// Sets how many sign-offs moving `alias` needs (0: none).
+    pub fn set_approvals(&self, alias: &str, count: u32) {
+        self.draft.update(|d| d.set_approvals(alias, count));
+    }
+
     /// Sets what a missing metric does.
     pub fn set_missing_metric(&self, mode: MissingMetric) {
         self.draft.update(|d| d.set_missing_metric(mode));

@@ -26,7 +26,9 @@ pub use writes::{Notice, Reload, Writes};
 
 use crate::deploy::Deployment;
 use crate::mlflow::{ApplyReport, Client, ReviewData};
-use crate::policy::{headline, AliasMove, Decision, Proposal, Protection, Refusal, Seen};
+use crate::policy::{
+    headline, AliasMove, Approved, Decision, Proposal, Protection, Refusal, Seen, SignOffEntry,
+};
 
 /// Every part of one model's review. `Copy`: pass it, or one part of it, anywhere.
 #[derive(Clone, Copy)]
@@ -107,6 +109,7 @@ impl ReviewState {
             aliases: self.versions.data().aliases(),
             policy_tag: self.edit.saved_tag().get(),
             evidence: Vec::new(),
+            sign_offs: None,
         }
     }
 
@@ -124,9 +127,9 @@ impl ReviewState {
         })
     }
 
-    /// The moves the decision for the candidate implies under the policy in effect, or the
-    /// engine's refusal.
-    fn proposal(&self) -> Result<Proposal, Refusal> {
+    /// The moves the decision for the candidate implies under the policy in effect — what a
+    /// reviewer signs off — or the engine's refusal.
+    pub fn approvable(&self) -> Result<Proposal, Refusal> {
         let data = self.versions.data();
         let candidate = self.versions.candidate().get();
         let rows = self.rows.loaded();
@@ -141,6 +144,32 @@ impl ReviewState {
                 protection,
             )
         })
+    }
+
+    /// The candidate's sign-offs, each judged against what would be applied now.
+    pub fn sign_offs(&self) -> Vec<SignOffEntry> {
+        self.judged(self.approvable().ok().as_ref())
+    }
+
+    /// The candidate's sign-offs judged against `approvable` (`None`: nothing is proposed).
+    fn judged(&self, approvable: Option<&Proposal>) -> Vec<SignOffEntry> {
+        let candidate = self.versions.candidate().get();
+        let approved =
+            approvable.and_then(|p| self.edit.in_effect().with(|e| Approved::of(p, &e.policy)));
+        self.versions
+            .data()
+            .sign_offs(&candidate, approved.as_ref(), js_sys::Date::now() as i64)
+    }
+
+    /// [`ReviewState::approvable`], allowed by the sign-offs the policy requires from users
+    /// other than the one signed in (who applies it).
+    fn proposal(&self) -> Result<Proposal, Refusal> {
+        let proposal = self.approvable()?;
+        let entries = self.judged(Some(&proposal));
+        let user = self.writes.user().get();
+        self.edit
+            .in_effect()
+            .with(|e| proposal.signed_off(&e.policy, &entries, user.as_deref()))
     }
 
     /// The promotion the decision for the candidate implies, or why Apply is not offered.
