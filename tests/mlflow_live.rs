@@ -19,9 +19,11 @@ mod live {
     use libtest_mimic::{Arguments, Trial};
     use podium::mlflow::{
         ApiError, Client, Credentials, Evaluation, Native, ReviewData, SaveOutcome, Scope,
-        FIRST_SCREEN, POLICY_TAG,
+        SignOffOutcome, WithdrawOutcome, FIRST_SCREEN, POLICY_TAG,
     };
-    use podium::policy::{decide, AliasMove, MoveKind, Plan, Policy, Protection};
+    use podium::policy::{
+        decide, AliasMove, Approved, MoveKind, Plan, Policy, Protection, SignOff,
+    };
 
     use crate::mlflow_server::{Mlflow, ADMIN};
 
@@ -93,6 +95,7 @@ mod live {
             a_promotion_is_applied_and_recorded_then_a_stale_one_is_refused,
             a_policy_save_is_refused_when_someone_saved_since,
             the_models_list_says_what_each_seeded_model_needs_in_three_requests,
+            a_sign_off_withdrawn_after_the_decision_stops_the_writes,
         ];
         let conclusion = libtest_mimic::run(&args, trials);
         for server in [PLAIN.get(), AUTH.get()].into_iter().flatten() {
@@ -625,6 +628,82 @@ mod live {
         assert_eq!(kept.as_deref(), Some(theirs), "theirs stays");
         assert_eq!(saved, SaveOutcome::Saved);
         assert_eq!(now.as_deref(), Some(mine));
+    }
+
+    /// The sign-offs a promotion needs are counted again in the re-read right before the
+    /// first write: one withdrawn in between stops it, and nothing is written.
+    async fn a_sign_off_withdrawn_after_the_decision_stops_the_writes() {
+        let model = "latency_router";
+        let client = client();
+        let policy = Policy::from_json(
+            r#"{"rules": [{"metric": "latency_ms/p95", "greater_is_better": false, "threshold": 800}],
+                "champion_metrics": ["latency_ms/p95"], "approvals": {"production": 1}}"#,
+        )
+        .unwrap();
+        let protection = Protection {
+            saved: &policy,
+            in_effect: &policy,
+            deployment: &[],
+        };
+        let now = 1_800_000_000_000;
+        let data = review(&client, model).await.unwrap();
+        let proposal = data.propose("4", &policy, None, None, protection).unwrap();
+        let approved = Approved::of(&proposal, &policy).unwrap();
+        let alice = SignOff::new("alice", now, approved.clone());
+        let key = match client.sign_off(model, &proposal, &alice, 7).await {
+            SignOffOutcome::Signed(key) => key,
+            other => panic!("{other:?}"),
+        };
+        // Carol decides with alice's sign-off counted…
+        let data = review(&client, model).await.unwrap();
+        let entries = data.sign_offs("4", Some(&approved), now);
+        let proposal = data
+            .propose("4", &policy, None, None, protection)
+            .unwrap()
+            .signed_off(&policy, &entries, Some("carol"))
+            .unwrap();
+        assert_eq!(proposal.approvers, ["alice"]);
+        // …alice withdraws before carol's writes.
+        let withdrawn = client
+            .withdraw_sign_off(model, "4", &key, "alice", now + 1)
+            .await;
+        let before = client
+            .get_registered_model(model)
+            .await
+            .unwrap()
+            .alias_map();
+        let report = client
+            .apply_alias_writes(
+                model,
+                &proposal.writes(Some("carol"), now + 2),
+                &proposal.seen,
+                || 1,
+            )
+            .await;
+        let after = client
+            .get_registered_model(model)
+            .await
+            .unwrap()
+            .alias_map();
+        client
+            .delete_model_version_tag(model, "4", &key)
+            .await
+            .unwrap();
+
+        assert_eq!(withdrawn, WithdrawOutcome::Withdrawn);
+        assert!(
+            report.is_conflict() && report.applied.is_empty(),
+            "{report:?}"
+        );
+        let why = report.sign_offs_changed.as_deref().unwrap();
+        assert!(
+            why.contains("0 of 1 so far (nobody else has signed)"),
+            "{why}"
+        );
+        assert!(report
+            .conflict_text()
+            .contains("the sign-offs no longer allow it"));
+        assert_eq!(after, before, "nothing was written");
     }
 
     async fn the_models_list_says_what_each_seeded_model_needs_in_three_requests() {
