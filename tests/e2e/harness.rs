@@ -32,6 +32,30 @@ pub const POLICY_STATUS: &str =
 /// The registered models, in the region named "Registered models".
 pub const MODELS_TABLE: &str = "//section[@aria-labelledby='models-heading']//table";
 
+/// A loopback address where connections are refused for as long as this value lives: the socket is
+/// bound but never listens, so no other test's server can take the port meanwhile. (A port from
+/// `free_port` alone is only free when asked: CI once saw another test's MLflow answer on it.)
+pub struct RefusingPort {
+    _bound: socket2::Socket,
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+}
+
+impl RefusingPort {
+    pub fn new() -> Self {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        socket
+            .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+            .unwrap();
+        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+        Self {
+            _bound: socket,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
 /// A PostgreSQL cluster of its own (scripts/postgres); stopped and removed on drop.
 pub struct Postgres {
     data: PathBuf,

@@ -18,8 +18,8 @@ mod trust;
 
 use fantoccini::Locator;
 use harness::{
-    fill_rule_field, find, free_port, mlflow_get, screenshot, text_of, until, with_browser, App,
-    Mlflow, PLAN,
+    fill_rule_field, find, mlflow_get, screenshot, text_of, until, with_browser, App, Mlflow,
+    RefusingPort, PLAN,
 };
 
 /// The table row of a registered model, found by its row header like a screen reader would.
@@ -65,7 +65,8 @@ async fn seeded_models_and_their_aliases_appear() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_mlflow_shows_an_error_panel() {
     // Nothing listens on this port: the proxy answers 502, as a reverse proxy would.
-    let app = App::serve(&format!("http://127.0.0.1:{}", free_port()));
+    let dead = RefusingPort::new();
+    let app = App::serve(&dead.url);
     with_browser(|browser| async move {
         browser.goto(&app.url).await.unwrap();
         let panel = find(&browser, "//section[@role='alert' and h2]").await;
