@@ -14,16 +14,20 @@ left alone; one left half-seeded by an interrupted run is rebuilt.
   40 questions with two deterministic code scorers (exact_match: pass/fail; token_overlap: a
   number), so every row's trace and assessments are in MLflow. champion and production -> v1;
   v2 answers 2 more questions right than v1 (within noise); v3 answers 10 more (a clear win).
+  Each run carries MLflow 3.18's quality criteria tag (exact_match >= 0.9 AND token_overlap
+  >= 0.9), as 3.18's evaluate(quality_criteria=...) writes it.
 - support_bot, summarizer, ranker, draft_agent: small models with the team's saved policy, one
   for each thing the models list says needs attention (or not).
 - with --versions N: scale_agent with N versions for scale work.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
 import urllib.parse
+import uuid
 
 import mlflow
 import pandas as pd
@@ -256,6 +260,15 @@ def seed_scale(client, n):
 
 JUDGED = "judged_agent"
 JUDGED_QUESTIONS = 40
+QUALITY_CRITERIA_TAG = "mlflow.genaiEvaluate.qualityCriteria"
+JUDGED_CRITERIA = json.dumps({
+    "schemaVersion": 1,
+    "revision": str(uuid.uuid5(uuid.NAMESPACE_URL, "podium-seed/judged_agent")),
+    "rules": [
+        {"metricKey": "exact_match/mean", "comparator": "GTE", "threshold": 0.9},
+        {"metricKey": "token_overlap/mean", "comparator": "GTE", "threshold": 0.9},
+    ],
+}, separators=(",", ":"))
 
 
 def judged_right(version):
@@ -319,6 +332,10 @@ def seed_judged(client):
             mlflow.genai.evaluate(
                 data=data, predict_fn=answerer(version), scorers=[exact_match, token_overlap]
             )
+        # The team's quality criteria, as MLflow 3.18's evaluate(quality_criteria="exact_match
+        # >= 0.9 AND token_overlap >= 0.9") records them on the run (this is 3.17: the tag is
+        # written as 3.18 writes it; tests/fixtures/quality_criteria.json has 3.18's own).
+        client.set_tag(run.info.run_id, QUALITY_CRITERIA_TAG, JUDGED_CRITERIA)
         register(client, JUDGED, run.info.run_id, f"Prompt revision {version}")
     client.set_registered_model_alias(JUDGED, "champion", "1")
     client.set_registered_model_alias(JUDGED, "production", "1")

@@ -305,6 +305,7 @@ fn judged_version(v: u32) -> (VersionReview, (String, Vec<EvaluatedRow>)) {
         },
         metrics,
         experiment_id: Some(experiment),
+        quality_criteria: None,
     };
     (version, (run, rows))
 }

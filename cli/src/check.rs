@@ -20,7 +20,8 @@ pub struct CheckArgs {
     #[arg(long)]
     alias: Option<String>,
     /// Decide under this policy file (a policy document or the seed's flat THRESHOLDS dict)
-    /// instead of the model's saved policy.
+    /// instead of the model's saved policy; `mlflow-criteria`: under MLflow's quality criteria
+    /// on the version's evaluation run (MLflow >= 3.18's evaluate(quality_criteria=...)).
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Print one JSON object (the decision, the alias moves, the policy) instead of sentences.
@@ -57,6 +58,7 @@ pub fn sentences(report: &CheckReport) -> String {
     let source = match report.policy.source {
         PolicySource::Saved => "the saved policy",
         PolicySource::File => "the policy file",
+        PolicySource::Criteria => "MLflow's quality criteria on its evaluation run",
         PolicySource::Defaults => "the default policy",
         PolicySource::WhatIf => "a what-if",
     };

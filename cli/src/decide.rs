@@ -3,11 +3,33 @@
 use std::path::Path;
 
 use podium::mlflow::{Client, Pick, ReviewData};
-use podium::policy::{CheckReport, Policy, PolicySource, RowComparisons};
+use podium::policy::{CheckReport, Policy, PolicySource, RowComparisons, QUALITY_CRITERIA_TAG};
 
 use crate::connect::explain;
 use crate::policy_file::{read, saved};
 use crate::Failure;
+
+/// `--policy mlflow-criteria`: decide under MLflow's quality criteria on the version's
+/// evaluation run.
+pub const MLFLOW_CRITERIA: &str = "mlflow-criteria";
+
+/// The policy MLflow's quality criteria on `candidate`'s evaluation run make, or why none.
+fn criteria(review: &ReviewData, candidate: &str) -> Result<Policy, Failure> {
+    let found = review
+        .version(candidate)
+        .and_then(|v| v.quality_criteria.clone());
+    match found {
+        Some(Ok(criteria)) => Ok(criteria.to_policy()),
+        Some(Err(why)) => Err(Failure(format!(
+            "v{candidate}'s evaluation run has a {QUALITY_CRITERIA_TAG} tag that cannot be \
+             read: {why}"
+        ))),
+        None => Err(Failure(format!(
+            "v{candidate}'s evaluation run has no {QUALITY_CRITERIA_TAG} tag (MLflow 3.18's \
+             evaluate(..., quality_criteria=...) writes it): pass a policy file instead"
+        ))),
+    }
+}
 
 /// One version decided.
 pub struct Decided {
@@ -33,6 +55,9 @@ pub async fn decide(
     eprintln!("podium: reading {model} from {}…", client.base_url());
     let (review, candidate) = client.load_candidate(model, pick).await.map_err(explain)?;
     let (policy, source) = match policy_file {
+        Some(path) if path == Path::new(MLFLOW_CRITERIA) => {
+            (criteria(&review, &candidate)?, PolicySource::Criteria)
+        }
         Some(path) => (read(path)?, PolicySource::File),
         None => (saved(&review)?, PolicySource::Saved),
     };

@@ -332,6 +332,48 @@ fn history_and_policy_show_on_a_model_without_either() -> Result<(), Failed> {
     )
 }
 
+fn check_decides_under_mlflows_quality_criteria_when_asked() -> Result<(), Failed> {
+    let url = &shared().url;
+    let run = podium(
+        url,
+        &["check", "judged_agent", "--policy", "mlflow-criteria"],
+    );
+    check(run.code == 0, || {
+        format!("exit {}: {}{}", run.code, run.stdout, run.stderr)
+    })?;
+    for line in [
+        "judged_agent v3 under MLflow's quality criteria on its evaluation run (fingerprint ",
+        "Plan: production: v1 → v3 · champion: v1 → v3: v3 wins 2 of 2 key metrics",
+        "✓ pass: exact_match/mean = 0.95 >= threshold 0.9",
+    ] {
+        check(run.stdout.contains(line), || {
+            format!("{line:?} not in:\n{}", run.stdout)
+        })?;
+    }
+    // v1 does not meet them: exit 1.
+    let v1 = podium(
+        url,
+        &[
+            "check",
+            "judged_agent",
+            "--version",
+            "1",
+            "--policy",
+            "mlflow-criteria",
+        ],
+    );
+    check(v1.code == 1, || format!("exit {}: {}", v1.code, v1.stdout))?;
+    // A run without criteria: said, exit 2.
+    let none = podium(url, &["check", HEALTH, "--policy", "mlflow-criteria"]);
+    check(
+        none.code == 2
+            && none
+                .stderr
+                .contains("v6's evaluation run has no mlflow.genaiEvaluate.qualityCriteria tag"),
+        || format!("exit {}: {}", none.code, none.stderr),
+    )
+}
+
 // Writes, each on a server of its own.
 
 fn save_then_promote_with_the_dashboards_refusals_guard_and_records() -> Result<(), Failed> {
@@ -697,6 +739,10 @@ fn main() {
     let mut args = Arguments::from_args();
     args.test_threads.get_or_insert(1);
     let trials = vec![
+        Trial::test(
+            "check_decides_under_mlflows_quality_criteria_when_asked",
+            check_decides_under_mlflows_quality_criteria_when_asked,
+        ),
         Trial::test(
             "promote_waits_for_a_sign_off_from_someone_other_than_the_one_who_applies",
             promote_waits_for_a_sign_off_from_someone_other_than_the_one_who_applies,

@@ -11,8 +11,9 @@ use super::registered_model::RegisteredModel;
 use super::run::{Metric, Run};
 use crate::policy::{
     decide, decide_with_rows, failed_briefly, headline, number, Attention, Candidate, CheckReport,
-    Decision, MetricSet, MetricTable, Policy, PolicyReport, PolicySource, Promotion, Proposal,
-    Protection, Refusal, RowComparisons, Seen, SignOffEntry,
+    CriteriaError, Decision, MetricSet, MetricTable, Policy, PolicyReport, PolicySource, Promotion,
+    Proposal, Protection, QualityCriteria, Refusal, RowComparisons, Seen, SignOffEntry,
+    QUALITY_CRITERIA_TAG,
 };
 
 /// One metric value and where it came from.
@@ -63,6 +64,10 @@ pub struct VersionReview {
     pub metrics: BTreeMap<String, MetricEvidence>,
     /// The experiment of the version's run, when the run was found (for links to the MLflow UI).
     pub experiment_id: Option<String>,
+    /// MLflow's quality criteria on the evaluation run (`mlflow.genaiEvaluate.qualityCriteria`,
+    /// MLflow ≥ 3.18), or why the tag could not be read; `None`: the run has none.
+    #[serde(skip)]
+    pub quality_criteria: Option<Result<QualityCriteria, CriteriaError>>,
 }
 
 impl VersionReview {
@@ -129,8 +134,19 @@ impl ReviewData {
                     .as_deref()
                     .and_then(|id| runs.get(id))
                     .map(|r| r.info.experiment_id.clone());
+                // The run the metrics came from: the version's own, or the one that logged
+                // them against its logged model.
+                let run_id = match &evaluation {
+                    Evaluation::Run { run_id } => Some(run_id.as_str()),
+                    _ => metrics.values().find_map(|m| m.run_id.as_deref()),
+                };
+                let quality_criteria = run_id
+                    .and_then(|id| runs.get(id))
+                    .and_then(|r| r.data.tags.iter().find(|t| t.key == QUALITY_CRITERIA_TAG))
+                    .map(|t| QualityCriteria::from_tag(&t.value));
                 VersionReview {
                     experiment_id,
+                    quality_criteria,
                     aliases: aliases
                         .get(version.version.as_str())
                         .cloned()

@@ -64,6 +64,8 @@ pub enum PolicySource {
     WhatIf,
     /// A policy file given to the `podium` command.
     File,
+    /// MLflow's quality criteria on the candidate's evaluation run (`--policy mlflow-criteria`).
+    Criteria,
 }
 
 /// The policy a promotion was decided under.

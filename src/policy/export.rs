@@ -1,4 +1,5 @@
-//! Exporting a policy: the JSON document, the seed's `THRESHOLDS` dict, or Python.
+//! Exporting a policy: the JSON document, the seed's `THRESHOLDS` dict, Python, or MLflow's
+//! `quality_criteria` (`criteria.rs` says what it can carry).
 
 use super::rules::Policy;
 
@@ -12,14 +13,17 @@ pub enum ExportFormat {
     Thresholds,
     /// A Python snippet for the team's pipeline.
     Python,
+    /// MLflow's `quality_criteria` for `mlflow.genai.evaluate` (MLflow ≥ 3.18).
+    QualityCriteria,
 }
 
 impl ExportFormat {
     /// Every format, in the order a menu lists them.
-    pub const ALL: [ExportFormat; 3] = [
+    pub const ALL: [ExportFormat; 4] = [
         ExportFormat::Json,
         ExportFormat::Thresholds,
         ExportFormat::Python,
+        ExportFormat::QualityCriteria,
     ];
 
     /// A short stable name (a menu option's value).
@@ -28,6 +32,7 @@ impl ExportFormat {
             ExportFormat::Json => "json",
             ExportFormat::Thresholds => "thresholds",
             ExportFormat::Python => "python",
+            ExportFormat::QualityCriteria => "quality-criteria",
         }
     }
 
@@ -42,6 +47,7 @@ impl ExportFormat {
             ExportFormat::Json => "Policy JSON",
             ExportFormat::Thresholds => "The seed's THRESHOLDS dict",
             ExportFormat::Python => "Python snippet for the pipeline",
+            ExportFormat::QualityCriteria => "MLflow quality_criteria (mlflow.genai.evaluate)",
         }
     }
 
@@ -56,6 +62,22 @@ impl ExportFormat {
                     .to_owned()
             }),
             ExportFormat::Python => policy.to_python(),
+            ExportFormat::QualityCriteria => {
+                let export = policy.to_quality_criteria();
+                let mut out = format!(
+                    "# mlflow.genai.evaluate(..., quality_criteria=QUALITY_CRITERIA), MLflow >= 3.18\n\
+                     QUALITY_CRITERIA = {}\n",
+                    python_literal(&serde_json::Value::String(export.criteria))
+                );
+                if !export.left_out.is_empty() {
+                    out.push_str("# Not expressible as quality criteria, so left out:\n");
+                    // Spelled out: a metric name's line break must not end the comment.
+                    for line in &export.left_out {
+                        out.push_str(&format!("#   {}\n", super::text::visible(line)));
+                    }
+                }
+                out
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ mod attention;
 mod audit;
 mod champion;
 mod check;
+mod criteria;
 mod decision;
 mod draft;
 mod export;
@@ -47,6 +48,10 @@ pub use champion::{
     row_comparison, ChampionComparison, MetricComparison, MetricOutcome, RowComparisons, Tally,
 };
 pub use check::{Check, CheckKind, Verdict};
+pub use criteria::{
+    Comparator, CriteriaError, CriteriaExport, Criterion, QualityCriteria, AGGREGATIONS,
+    CRITERIA_SCHEMA_VERSION, MAX_TAG_VALUE, QUALITY_CRITERIA_TAG,
+};
 pub use decision::{decide, decide_with_rows, Decision};
 pub use draft::{NumberField, PolicyDraft, RuleDraft};
 pub use export::{python_literal, ExportFormat};

@@ -3,6 +3,7 @@
 //! Run by scripts/test (`cargo test --features e2e --test e2e`) after `trunk build --release`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod criteria;
 mod first_minutes;
 mod four_eyes;
 mod harness;

@@ -49,7 +49,7 @@ fn Confirm(moves: Proposal) -> impl IntoView {
                 default_policy_name(&deployment),
                 p.hash
             ),
-            PolicySource::WhatIf | PolicySource::File => format!(
+            PolicySource::WhatIf | PolicySource::File | PolicySource::Criteria => format!(
                 "an unsaved what-if (fingerprint {}), which differs from the saved policy in:",
                 p.hash
             ),

@@ -57,6 +57,7 @@ pub fn DecisionPanel() -> impl IntoView {
             <super::report::ReportPanel />
             <p>{tally}</p>
             <CheckList checks />
+            <super::criteria::CriteriaPanel />
             <h3>"Against the champion"</h3>
             <ComparisonTable comparison />
             <ul class="warnings">

@@ -16,6 +16,7 @@
 
 mod charts;
 mod confirm;
+mod criteria;
 mod decision;
 mod dialog;
 mod editor;
