@@ -11,11 +11,17 @@ but NumPy and SciPy):
 
 Paired cases: what `mlflow.genai.evaluation.comparison.paired_comparison._compare_paired_values`
 reports (mean difference, BCa interval, McNemar or Wilcoxon p-value, Cohen's d_z), computed
-with the functions of MLflow's `significance_tests.py`, and SciPy's BCa interval with 200 000
-resamples beside MLflow's 10 000. They include LLM-judge-like scores
-(continuous, and on a 5-point scale with ties and zeros), pass/fail scores, small and large
-samples, and the demo model judged_agent's pairs, paired by their inputs from the captured
-traces (tests/fixtures/traces_search_judged_v*.json).
+with the functions of MLflow's `significance_tests.py` — its bootstrap with its own generator,
+`np.random.default_rng(0)`, which Podium reproduces draw for draw. They include LLM-judge-like
+scores (continuous; on a 0.1 grid; on 5-point, 3-point and 1-to-5 scales with ties and zeros),
+pass/fail scores, row counts from MLflow's minimum of 6 to 1 000 (either side of NumPy's
+pairwise-sum block of 128), and the demo model judged_agent's pairs, paired by their inputs
+from the captured traces (tests/fixtures/traces_search_judged_v*.json). Unpaired cases: SciPy's
+Mann–Whitney test and its two-sample percentile bootstrap with the same generator.
+
+Also NumPy's own draws (`numpy_draws`): the PCG64 state `default_rng(0)` starts from, its first
+64-bit outputs, and `integers(0, n)` for several n, interleaved as a bootstrap draws them
+(tests/policy_numpy_random.rs).
 """
 
 import importlib.util
@@ -65,24 +71,28 @@ def mlflow_paired(name, cand, base):
     std = 0.0 if constant else float(deltas.std(ddof=1))
     low, high = (diff, diff) if constant else tests._bootstrap_mean_ci(deltas, 0.95)
     method, p = tests._mcnemar(deltas) if binary else tests._wilcoxon(deltas)
-    # The same BCa interval with 20× the resamples: nearer the exact one, to check that
-    # Podium's is BCa's and not only near MLflow's draw.
-    many = (diff, diff) if constant else stats.bootstrap(
-        (deltas,), np.mean, method="BCa", n_resamples=200_000,
-        rng=np.random.default_rng(1)).confidence_interval
     cases.append({"name": name, "kind": "paired", "candidate": [float(x) for x in cand],
                   "baseline": [float(x) for x in base], "p_value": float(p),
                   "test": "McNemar" if binary else "Wilcoxon", "method": method,
-                  "difference": diff, "interval": [float(low), float(high)],
-                  "interval_200k": [float(many[0]), float(many[1])],
+                  "n_paired": len(deltas), "difference": diff,
+                  "interval": [float(low), float(high)],
                   "effect_size": diff / std if std > 0 else None})
 
 
-def paired_numeric(name, n, shift, scale5=False):
+def paired_numeric(name, n, shift, scale5=False, grid=None):
     base = rng.beta(5, 2, n)
     cand = np.clip(base + shift + rng.normal(0, 0.08, n), 0, 1)
     if scale5:
-        base, cand = np.round(base * 4) / 4, np.round(cand * 4) / 4
+        grid = 0.25
+    if grid:
+        base, cand = np.round(base / grid) * grid, np.round(cand / grid) * grid
+    mlflow_paired(name, cand, base)
+
+
+def paired_likert(name, n, shift):
+    """A 1-to-5 judge: integer scores, many ties, differences of whole points."""
+    base = rng.integers(2, 6, n).astype(float)
+    cand = np.clip(base + rng.choice([-1, 0, 0, 0, 1], n) + (rng.random(n) < shift), 1, 5)
     mlflow_paired(name, cand, base)
 
 
@@ -100,8 +110,12 @@ def unpaired(name, n, m, shift, scale5=False):
     if scale5:
         a, b = np.round(a * 4) / 4, np.round(b * 4) / 4
     res = stats.mannwhitneyu(a, b, method="asymptotic")
-    boot = stats.bootstrap((a, b), lambda x, y: np.mean(x) - np.mean(y), method="percentile",
-                           n_resamples=50000, random_state=1)
+
+    def difference(x, y, axis=-1):
+        return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+    boot = stats.bootstrap((a, b), difference, method="percentile", n_resamples=10_000,
+                           rng=np.random.default_rng(0))
     cases.append({"name": name, "kind": "unpaired", "candidate": [float(x) for x in a],
                   "baseline": [float(x) for x in b], "p_value": float(res.pvalue),
                   "test": "MannWhitney", "difference": float(np.mean(a) - np.mean(b)),
@@ -148,6 +162,24 @@ for candidate in (2, 3):
         mlflow_paired(f"judged_agent v{candidate} against v1, {scorer}",
                       [cand_rows[k][scorer] for k in common],
                       [base_rows[k][scorer] for k in common])
+# Other row counts, granularities and ties: each bound must be MLflow's, not near it.
+paired_numeric("exact, 6 rows (the fewest)", 6, 0.2)
+paired_numeric("exact, 7 rows", 7, 0.05)
+paired_numeric("exact, 9 rows, 0.1 grid", 9, 0.1, grid=0.1)
+paired_numeric("exact, 25 rows, 0.1 grid", 25, 0.03, grid=0.1)
+paired_numeric("exact, 51 rows, 0.1 grid", 51, 0.0, grid=0.1)
+paired_numeric("approx, 128 rows, continuous", 128, 0.01)
+paired_numeric("approx, 129 rows, 0.1 grid", 129, 0.02, grid=0.1)
+paired_numeric("approx, 257 rows, 3-point scale", 257, 0.03, grid=0.5)
+paired_numeric("approx, 1000 rows, 0.01 grid", 1000, -0.004, grid=0.01)
+paired_likert("1-to-5 judge, 13 rows", 13, 0.3)
+paired_likert("1-to-5 judge, 60 rows", 60, 0.1)
+paired_likert("1-to-5 judge, 400 rows", 400, 0.05)
+paired_pass_fail("McNemar, 6 rows", 6, 0.5, 0.9)
+paired_pass_fail("McNemar, 100 rows", 100, 0.7, 0.72)
+paired_pass_fail("McNemar χ², 1000 rows", 1000, 0.5, 0.55)
+mlflow_paired("one row changed of 10", [0.5] * 9 + [0.9], [0.5] * 10)
+mlflow_paired("all but two tied, 40 rows", [0.8] * 38 + [1.0, 0.6], [0.8] * 38 + [0.7, 0.7])
 unpaired("asymptotic, 6 and 7 rows", 6, 7, 0.1)
 unpaired("asymptotic, 150 and 170 rows", 150, 170, 0.02)
 unpaired("asymptotic, 5-point scale with ties", 120, 100, 0.08, scale5=True)
@@ -166,9 +198,20 @@ for b, c in [(0, 0), (0, 5), (5, 0), (3, 7), (10, 10), (12, 12), (13, 12), (40, 
     method, p = tests._mcnemar(np.array([1.0] * b + [-1.0] * c + [0.0]))
     mcnemar_cases.append({"b": b, "c": c, "method": method, "p_value": float(p)})
 
+# NumPy's own stream: the state default_rng(0) starts from and draws as a bootstrap makes them.
+start = np.random.default_rng(0).bit_generator.state["state"]
+first = np.random.default_rng(0).bit_generator.random_raw(8)
+draws = []
+stream = np.random.default_rng(0)
+for n in [2, 3, 6, 7, 10, 40, 129, 1000, 65_537, 2**31 + 11]:
+    draws.append({"n": n, "values": stream.integers(0, n, size=11).tolist()})
+numpy_draws = {"state": str(start["state"]), "increment": str(start["inc"]),
+               "first_u64": [str(x) for x in first.tolist()], "integers": draws}
+
 out = {"generator": f"MLflow 3.18.0 significance_tests.py, scipy {scipy.__version__}, "
                     f"numpy {np.__version__}, scripts/capture_stats_cases.py",
-       "cases": cases, "normal": normal, "quantile": quantile, "mcnemar": mcnemar_cases}
+       "cases": cases, "normal": normal, "quantile": quantile, "mcnemar": mcnemar_cases,
+       "numpy_draws": numpy_draws}
 path = ROOT / "tests/fixtures/stats_cases.json"
 path.write_text(json.dumps(out, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {path}")

@@ -514,20 +514,17 @@ fn podiums_comparison_agrees_with_mlflows_compare_evaluations_on_the_same_runs()
                     "{at} {what}: Podium {mine}, MLflow {expected}"
                 );
             }
-            // Two bootstrap draws (another generator, 10 000 resamples each) of a mean of n
-            // values: the bounds agree within a step of the pass/fail lattice, 1/n.
-            let step = 1.0 / ours.n as f64 + 1e-12;
+            // The same draws (NumPy's default_rng(0)) of the same pairs in the same order: the
+            // bounds are MLflow's, to every digit shown.
             let (low, high) = ours.interval;
-            assert!(
-                (low - num("ci_low")).abs() <= step,
-                "{at} low {low} vs {}",
-                num("ci_low")
-            );
-            assert!(
-                (high - num("ci_high")).abs() <= step,
-                "{at} high {high} vs {}",
-                num("ci_high")
-            );
+            for (what, mine, expected) in
+                [("low", low, num("ci_low")), ("high", high, num("ci_high"))]
+            {
+                assert!(
+                    (mine - expected).abs() <= 1e-12,
+                    "{at} {what}: Podium {mine}, MLflow {expected}"
+                );
+            }
             // And they say the same: within noise for v2, a win for v3.
             let mlflow_says = if num("ci_low") > 0.0 {
                 Significance::Win

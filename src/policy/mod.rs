@@ -25,6 +25,7 @@ mod draft;
 mod export;
 mod metrics;
 pub mod number;
+pub mod numpy_random;
 mod parse;
 mod plan;
 mod preview;

@@ -9,16 +9,20 @@
 //!   differences (exact up to 50 of them, rounding a tied statistic the conservative way as
 //!   SciPy does, else the normal approximation with the tie correction); Cohen's d_z as the
 //!   effect size; at least 6 pairs, the fewest with which a result can be significant at 0.05.
+//!   The bootstrap draws what MLflow's draws (NumPy's `default_rng(0)`: [`DefaultRng`]), sums
+//!   as NumPy sums and takes SciPy's quantiles, so its bounds are MLflow's, not near them.
 //!   Checked against MLflow's own functions (`tests/policy_stats.rs`,
 //!   `scripts/capture_stats_cases.py`).
-//! - Unpaired rows (no common rows): the difference of means, a 95 % percentile bootstrap
-//!   interval resampling each side on its own, the Mann–Whitney U test (its normal
-//!   approximation, SciPy's `method="asymptotic"`), and the rank-biserial correlation.
+//! - Unpaired rows (no common rows; MLflow compares none): the difference of means, a 95 %
+//!   percentile bootstrap interval resampling each side on its own (SciPy's `bootstrap` of two
+//!   samples, same generator), the Mann–Whitney U test (its normal approximation, SciPy's
+//!   `method="asymptotic"`), and the rank-biserial correlation.
 //!
 //! "Within noise" means the interval contains zero.
 
-/// Bootstrap resamples for an interval (MLflow's number): the bounds then agree with MLflow's
-/// and SciPy's (another generator) within 2 % of the interval's width on the reference cases.
+use super::numpy_random::DefaultRng;
+
+/// Bootstrap resamples for an interval (MLflow's `_BOOTSTRAP_RESAMPLES`).
 pub const RESAMPLES: usize = 10_000;
 
 /// Fewer pairs than this give no comparison: with 5 no two-sided test can reach p < 0.05.
@@ -29,8 +33,9 @@ const MCNEMAR_EXACT_BELOW: usize = 25;
 /// Wilcoxon's test is exact up to this many non-zero differences (MLflow's threshold).
 const WILCOXON_EXACT_UP_TO: usize = 50;
 
-/// The bootstrap's fixed seed: the same rows always give the same interval.
-const SEED: u64 = 0x005E_ED0F_90D1_0000;
+/// The bootstrap's seed (MLflow's `_BOOTSTRAP_SEED`): the same rows always give the same
+/// interval, and MLflow's.
+const SEED: u64 = 0;
 
 /// Which test gave the p-value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,11 +159,8 @@ pub fn compare_paired(candidate: &[f64], baseline: &[f64]) -> Option<RowComparis
 /// (SciPy's `bootstrap(method="BCa")`, as MLflow calls it), or the percentile interval when
 /// BCa's is not finite.
 fn bca_interval(differences: &[f64], mean: f64) -> (f64, f64) {
-    let n = differences.len();
-    let mut rng = Rng(SEED);
-    let mut means: Vec<f64> = (0..RESAMPLES)
-        .map(|_| (0..n).map(|_| differences[rng.below(n)]).sum::<f64>() / n as f64)
-        .collect();
+    let mut rng = DefaultRng::new(SEED);
+    let mut means = resampled_means(differences, &mut rng);
     // Bias: where the sample's mean falls among the resampled ones (ties count half).
     let below = means.iter().filter(|m| **m < mean).count();
     let at_most = means.iter().filter(|m| **m <= mean).count();
@@ -189,13 +191,14 @@ pub fn compare_unpaired(candidate: &[f64], baseline: &[f64]) -> Option<RowCompar
     }
     let (n, m) = (candidate.len(), baseline.len());
     let (p_value, effect_size) = mann_whitney(candidate, baseline);
-    let mut rng = Rng(SEED);
-    let mut differences: Vec<f64> = (0..RESAMPLES)
-        .map(|_| {
-            let c = (0..n).map(|_| candidate[rng.below(n)]).sum::<f64>() / n as f64;
-            let b = (0..m).map(|_| baseline[rng.below(m)]).sum::<f64>() / m as f64;
-            c - b
-        })
+    // SciPy resamples the first sample all through, then the second.
+    let mut rng = DefaultRng::new(SEED);
+    let candidates = resampled_means(candidate, &mut rng);
+    let baselines = resampled_means(baseline, &mut rng);
+    let mut differences: Vec<f64> = candidates
+        .iter()
+        .zip(&baselines)
+        .map(|(c, b)| c - b)
         .collect();
     let interval = percentile_interval(&mut differences, 0.025, 0.975);
     Some(RowComparison {
@@ -220,8 +223,48 @@ fn is_pass_fail(scores: &[f64]) -> bool {
     scores.iter().all(|&x| x == 0.0 || x == 1.0)
 }
 
+/// NumPy's mean: its pairwise sum over the length.
 fn mean(xs: &[f64]) -> f64 {
-    xs.iter().sum::<f64>() / xs.len() as f64
+    numpy_sum(xs) / xs.len() as f64
+}
+
+/// NumPy's sum of contiguous doubles (`pairwise_sum`): straight below 8 values, eight running
+/// sums up to 128, halves (at a multiple of 8) above. Summed in another order, a resample's
+/// mean can miss the sample's by one ulp, and BCa's bias counts exact ties.
+fn numpy_sum(xs: &[f64]) -> f64 {
+    let n = xs.len();
+    if n < 8 {
+        return xs.iter().fold(0.0, |sum, x| sum + x);
+    }
+    if n <= 128 {
+        let mut r: [f64; 8] = std::array::from_fn(|j| xs[j]);
+        let whole = n - n % 8;
+        for chunk in xs[8..whole].chunks_exact(8) {
+            for (sum, x) in r.iter_mut().zip(chunk) {
+                *sum += x;
+            }
+        }
+        let head = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        return xs[whole..].iter().fold(head, |sum, x| sum + x);
+    }
+    let half = n / 2;
+    let half = half - half % 8;
+    numpy_sum(&xs[..half]) + numpy_sum(&xs[half..])
+}
+
+/// The means of [`RESAMPLES`] resamples of `xs` with replacement, drawn as SciPy's
+/// `bootstrap` draws them (`rng.integers(0, n, (resamples, n))`, row by row).
+fn resampled_means(xs: &[f64], rng: &mut DefaultRng) -> Vec<f64> {
+    let n = xs.len();
+    let mut resample = vec![0.0; n];
+    (0..RESAMPLES)
+        .map(|_| {
+            for x in resample.iter_mut() {
+                *x = xs[rng.below(n)];
+            }
+            mean(&resample)
+        })
+        .collect()
 }
 
 /// McNemar's test on `b` pairs that got better and `c` that got worse, two-sided, as MLflow
@@ -540,32 +583,17 @@ const ERFC_LARGE_Q: [f64; 6] = [
     2.335_204_976_268_691_8e-3,
 ];
 
-/// The `low` and `high` quantiles (fractions) with linear interpolation (NumPy's default).
+/// The `low` and `high` quantiles (fractions), interpolated linearly as SciPy's
+/// `stats.quantile(method="linear")` does (Hyndman and Fan's 7th definition, in its form).
 fn percentile_interval(values: &mut [f64], low: f64, high: f64) -> (f64, f64) {
     sort(values);
-    let at = |q: f64| {
-        let pos = q * (values.len() - 1) as f64;
-        let (i, frac) = (pos.floor() as usize, pos.fract());
-        let next = values[(i + 1).min(values.len() - 1)];
-        values[i] + (next - values[i]) * frac
+    let n = values.len() as f64;
+    let at = |p: f64| {
+        let jg = p * n + (1.0 - p);
+        let j = jg.floor() - 1.0;
+        let g = if j < 0.0 { 0.0 } else { jg % 1.0 };
+        let index = |i: f64| i.clamp(0.0, n - 1.0) as usize;
+        (1.0 - g) * values[index(j)] + g * values[index(j + 1.0)]
     };
     (at(low), at(high))
-}
-
-/// SplitMix64: small, fast and fixed, so intervals are reproducible everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below 2⁻³² for these sizes).
-    fn below(&mut self, n: usize) -> usize {
-        (((self.next() >> 32) * n as u64) >> 32) as usize
-    }
 }
