@@ -4,7 +4,7 @@
 
 MLflow 3.18.0 needs mlflow-tracing==3.18.0, which is not on the package index yet; its library
 (`mlflow.genai.evaluate(..., quality_criteria=...)`) runs when installed with --no-deps over
-3.17.2's dependencies (.data/venv-mlflow-3.18/, made by the shell script), against the pinned
+3.17.2's dependencies (.data/venv-mlflow-3.18/, made by scripts/setup), against the pinned
 3.17.2 server. Each case is a real `mlflow.genai.evaluate` run with code scorers; the fixture
 keeps the criteria string, the tag MLflow wrote on the run (`mlflow.genaiEvaluate.qualityCriteria`)
 and the run's metrics, so Podium's reader and its "meets" are checked against MLflow's own

@@ -15,10 +15,16 @@ left alone; one left half-seeded by an interrupted run is rebuilt.
   number), so every row's trace and assessments are in MLflow. champion and production -> v1;
   v2 answers 2 more questions right than v1 (within noise); v3 answers 10 more (a clear win).
   Each run carries MLflow 3.18's quality criteria tag (exact_match >= 0.9 AND token_overlap
-  >= 0.9), as 3.18's evaluate(quality_criteria=...) writes it.
+  >= 0.9): written by 3.18's evaluate(quality_criteria=...) itself on MLflow >= 3.18, as it
+  writes it on 3.17.
 - support_bot, summarizer, ranker, draft_agent: small models with the team's saved policy, one
   for each thing the models list says needs attention (or not).
 - with --versions N: scale_agent with N versions for scale work.
+
+On an MLflow 2.x server (seeded with its own 2.x client: scripts/mlflow's PODIUM_MLFLOW_VENV),
+what 2.x cannot hold is seeded the way a 2.x team would have it: v5 of health_monitor_agent is
+evaluated on its run (2.x has no logged models), and judged_agent's runs carry the same
+aggregate metrics computed in Python, with no traces (2.x has no mlflow.genai.evaluate).
 """
 
 import argparse
@@ -34,6 +40,12 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param, RunTag
 from mlflow.exceptions import MlflowException
+
+# MLflow 3 has logged models, traces and mlflow.genai.evaluate; 2.x has none of them.
+_MAJOR, _MINOR = (int(part) for part in mlflow.__version__.split(".")[:2])
+MLFLOW_3 = _MAJOR >= 3
+# 3.18's evaluate takes quality_criteria and records them on the run.
+MLFLOW_3_18 = (_MAJOR, _MINOR) >= (3, 18)
 
 DONE_TAG = "podium.demo"
 GENAI_TAGS = {"mlflow.runType": "genai_evaluate"}
@@ -164,13 +176,15 @@ def eval_run(client, experiment_id, name, metrics, dataset="health_eval_2026_11"
 
 
 def register(client, name, run_id, version_desc, source=None, model_id=None):
+    # model_id: MLflow 3's logged model (2.x has no such argument).
+    extra = {"model_id": model_id} if model_id else {}
     mv = client.create_model_version(
         name,
         source=source or f"runs:/{run_id}/model",
         run_id=run_id,
         description=version_desc,
         await_creation_for=0,
-        model_id=model_id,
+        **extra,
     )
     return mv.version
 
@@ -186,7 +200,7 @@ def seed_health(client):
         return
     exp = experiment(client, f"{HEALTH}-evaluation")
     for version, metrics in HEALTH_VERSIONS.items():
-        if version == LOGGED_MODEL_VERSION:
+        if version == LOGGED_MODEL_VERSION and MLFLOW_3:
             run_id = eval_run(client, exp, f"eval-v{version}", None)
             mlflow.set_experiment(experiment_id=exp)
             logged = mlflow.create_external_model(
@@ -310,6 +324,10 @@ def seed_judged(client):
         "same 40 questions (code scorers: exact_match, token_overlap).",
     ):
         return
+    exp = experiment(client, f"{JUDGED}-evaluation")
+    if not MLFLOW_3:
+        seed_judged_aggregates(client, exp)
+        return
     from mlflow.genai.scorers import scorer
 
     @scorer
@@ -325,22 +343,46 @@ def seed_judged(client):
         {"inputs": {"question": f"question {i}"}, "expectations": {"answer": judged_answer(i)}}
         for i in range(JUDGED_QUESTIONS)
     ]
-    exp = experiment(client, f"{JUDGED}-evaluation")
     mlflow.set_experiment(experiment_id=exp)
+    # MLflow >= 3.18 records the team's quality criteria itself.
+    criteria = {"quality_criteria": "exact_match >= 0.9 AND token_overlap >= 0.9"} \
+        if MLFLOW_3_18 else {}
     for version in (1, 2, 3):
         with mlflow.start_run(run_name=f"eval-v{version}") as run:
             mlflow.genai.evaluate(
-                data=data, predict_fn=answerer(version), scorers=[exact_match, token_overlap]
+                data=data, predict_fn=answerer(version), scorers=[exact_match, token_overlap],
+                **criteria,
             )
-        # The team's quality criteria, as MLflow 3.18's evaluate(quality_criteria="exact_match
-        # >= 0.9 AND token_overlap >= 0.9") records them on the run (this is 3.17: the tag is
-        # written as 3.18 writes it; tests/fixtures/quality_criteria.json has 3.18's own).
-        client.set_tag(run.info.run_id, QUALITY_CRITERIA_TAG, JUDGED_CRITERIA)
+        if not MLFLOW_3_18:
+            # On 3.17 the tag is written as 3.18's evaluate writes it
+            # (tests/fixtures/quality_criteria.json has 3.18's own).
+            client.set_tag(run.info.run_id, QUALITY_CRITERIA_TAG, JUDGED_CRITERIA)
         register(client, JUDGED, run.info.run_id, f"Prompt revision {version}")
     client.set_registered_model_alias(JUDGED, "champion", "1")
     client.set_registered_model_alias(JUDGED, "production", "1")
     client.set_registered_model_tag(JUDGED, DONE_TAG, "complete")
     log(f"{JUDGED}: 3 versions evaluated with mlflow.genai.evaluate, champion v1")
+
+
+def seed_judged_aggregates(client, exp):
+    """judged_agent on MLflow 2.x: the scorers' means on each run, as 3.x's evaluate logs them,
+    and no per-row traces (2.x cannot hold them)."""
+    for version in (1, 2, 3):
+        predict = answerer(version)
+        exact, overlap = [], []
+        for i in range(JUDGED_QUESTIONS):
+            answer, expected = predict(f"question {i}"), judged_answer(i)
+            exact.append(float(answer == expected))
+            words = expected.split()
+            overlap.append(sum(1 for w in answer.split() if w in words) / len(words))
+        metrics = {"exact_match/mean": sum(exact) / len(exact),
+                   "token_overlap/mean": sum(overlap) / len(overlap)}
+        run_id = eval_run(client, exp, f"eval-v{version}", metrics, dataset=f"{JUDGED}_eval")
+        register(client, JUDGED, run_id, f"Prompt revision {version}")
+    client.set_registered_model_alias(JUDGED, "champion", "1")
+    client.set_registered_model_alias(JUDGED, "production", "1")
+    client.set_registered_model_tag(JUDGED, DONE_TAG, "complete")
+    log(f"{JUDGED}: 3 versions with aggregate metrics only (MLflow 2.x: no traces)")
 
 
 def seed_users():

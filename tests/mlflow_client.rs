@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use futures::executor::block_on;
 use podium::mlflow::{
-    ApiError, Client, Credentials, Method, SaveOutcome, Scope, FIRST_BACKOFF_MS, MAX_PAGES,
-    READ_ATTEMPTS, TIMEOUT_MS,
+    ApiError, Capability, Client, Credentials, Method, SaveOutcome, Scope, FIRST_BACKOFF_MS,
+    MAX_PAGES, READ_ATTEMPTS, TIMEOUT_MS,
 };
 use podium::policy::{AliasMove, AuditRecord, MoveKind, Proposal, Protection, Seen, RECORD_FORMAT};
 use scripted::{ok, query_value, Answer, Scripted};
@@ -217,6 +217,63 @@ fn errors_that_a_retry_cannot_mend_are_not_retried() {
     assert_eq!(err.status(), Some(502));
     assert_eq!(err.to_string(), "MLflow answered HTTP 502: bad gateway");
     assert_eq!(client.request_count(), READ_ATTEMPTS);
+}
+
+/// Regression for MLflow 2.x: its router answers `traces/search` (REST API 3.0) and
+/// `logged-models/search` with Flask's HTML 404 (captured from a 2.22.4 server). That is a
+/// server without the feature, named as such, not a missing resource or "no rows".
+#[test]
+fn an_endpoint_the_server_does_not_have_is_named_with_the_mlflow_that_added_it() {
+    let page = include_str!("fixtures/error_404_mlflow_2_22_traces_search.html");
+    let server = Scripted::new();
+    server.always(
+        Method::Post,
+        "traces/search",
+        Answer::Status(404, page.into()),
+    );
+    let traces = client(&server);
+    let err = block_on(traces.evaluation_rows("1", "abc123")).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ApiError::Unsupported {
+                capability: Capability::Traces
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "This MLflow server has no traces/search endpoint (MLflow 3.0 added it), so it cannot \
+         give an evaluation's per-row scores (the per-row, noise-aware comparison): that needs \
+         MLflow 3.0 or later."
+    );
+    assert_eq!(traces.request_count(), 1, "not retried");
+
+    let server = Scripted::new();
+    server.always(
+        Method::Post,
+        "logged-models/search",
+        Answer::Status(404, page.into()),
+    );
+    let err = block_on(client(&server).logged_models(&["m-1".into()], &["1".into()])).unwrap_err();
+    assert!(
+        err.to_string().contains("no logged-models/search endpoint"),
+        "{err}"
+    );
+
+    // MLflow's own 404 (JSON, with its error code) is about the thing asked for: unchanged.
+    let server = Scripted::new();
+    server.always(
+        Method::Post,
+        "traces/search",
+        Answer::Status(
+            404,
+            r#"{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "no experiment 1"}"#.into(),
+        ),
+    );
+    let err = block_on(client(&server).evaluation_rows("1", "abc123")).unwrap_err();
+    assert_eq!(err.error_code(), Some("RESOURCE_DOES_NOT_EXIST"));
 }
 
 #[test]
@@ -1003,4 +1060,77 @@ fn a_page_of_models_is_checked_in_a_few_requests_never_one_per_model() {
     );
     assert_eq!(server.sent_to(Method::Post, "runs/search").len(), 1);
     assert_eq!(server.sent().len(), 4, "{:#?}", server.sent());
+}
+
+/// Regression for MLflow 2.x (found running the end-to-end core on 2.22.4): it filters model
+/// versions by one name only and refuses `name IN (…)` (its answer, captured from 2.22.4, in
+/// tests/fixtures). The page is then checked from one search of the registry's versions, never
+/// one search per model.
+#[test]
+fn on_mlflow_2_a_page_of_models_is_checked_from_one_search_of_every_version() {
+    let team = r#"{"rules": [{"metric": "safety/mean", "threshold": 0.9}]}"#;
+    let models: Vec<podium::mlflow::RegisteredModel> = ["a", "b", "it's"]
+        .iter()
+        .map(|name| {
+            serde_json::from_value(serde_json::json!({
+                "name": name,
+                "aliases": [{"alias": "production", "version": "1"}],
+                "tags": [{"key": "podium.policy", "value": team}],
+            }))
+            .unwrap()
+        })
+        .collect();
+    let refusal = include_str!("fixtures/error_mlflow_2_22_versions_name_in.json");
+    let server = Scripted::new();
+    server
+        .each(Method::Get, "model-versions/search", move |request| {
+            match query_value(&request.url, "filter") {
+                Some(_) => Answer::Status(400, refusal.into()),
+                // Every version of the registry, another model's among them.
+                None => ok(r#"{"model_versions": [
+                    {"name": "a", "version": "1", "run_id": "11"},
+                    {"name": "b", "version": "1", "run_id": "21"},
+                    {"name": "it's", "version": "1", "run_id": "31"},
+                    {"name": "elsewhere", "version": "1", "run_id": "41"}]}"#),
+            }
+        })
+        .always(
+            Method::Get,
+            "experiments/search",
+            ok(r#"{"experiments": [{"experiment_id": "0", "name": "Default"}]}"#),
+        )
+        .each(Method::Post, "runs/search", |request| {
+            let body: serde_json::Value =
+                serde_json::from_str(request.body.as_ref().unwrap()).unwrap();
+            let filter = body["filter"].as_str().unwrap().to_owned();
+            assert!(!filter.contains("'41'"), "another model's run is not read: {filter}");
+            let runs: Vec<_> = ["11", "21", "31"]
+                .iter()
+                .map(|id| {
+                    serde_json::json!({"info": {"run_id": id, "experiment_id": "0"},
+                                       "data": {"metrics": [{"key": "safety/mean", "value": 0.95}]}})
+                })
+                .collect();
+            ok(&serde_json::json!({"runs": runs}).to_string())
+        });
+    let rows = block_on(client(&server).attention(&models, None)).unwrap();
+    let said: Vec<(String, String)> = rows
+        .iter()
+        .map(|(name, r)| (name.clone(), r.as_ref().unwrap().sentence()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("a".to_owned(), "up to date".to_owned()),
+            ("b".to_owned(), "up to date".to_owned()),
+            ("it's".to_owned(), "up to date".to_owned()),
+        ]
+    );
+    let searches = server.sent_to(Method::Get, "model-versions/search");
+    assert_eq!(
+        searches.len(),
+        2,
+        "the refused IN, then one search: {searches:#?}"
+    );
+    assert_eq!(server.sent_to(Method::Post, "runs/search").len(), 1);
 }

@@ -374,6 +374,83 @@ fn check_decides_under_mlflows_quality_criteria_when_asked() -> Result<(), Faile
     )
 }
 
+/// MLflow 2.22 (the last 2.x line, its own virtualenv): the command decides, saves, promotes
+/// with its records and lists the history as on 3.x; what 2.x cannot serve (traces, for the
+/// noise-aware rule) is refused by name, never decided on the means instead.
+fn on_mlflow_2_the_command_works_and_names_what_the_server_cannot_serve() -> Result<(), Failed> {
+    let server = keep(Mlflow::start_seeded_mlflow2("cli-mlflow2"));
+    let url = &server.url;
+    let seed = policy_file("seed-mlflow2", SEED);
+    let file = seed.to_str().unwrap();
+    let saved = podium(url, &["policy", "save", HEALTH, file, "--yes"]);
+    check(saved.code == 0, || saved.stderr.clone())?;
+    let checked = podium(url, &["check", HEALTH]);
+    check(
+        checked.code == 0
+            && checked.stdout.contains(
+                "Plan: production: v4 → v6 · champion stays v3: v6 wins 1 of 3 key metrics",
+            ),
+        || {
+            format!(
+                "exit {}: {}{}",
+                checked.code, checked.stdout, checked.stderr
+            )
+        },
+    )?;
+    let applied = podium(url, &["promote", HEALTH, "--version", "6", "--yes"]);
+    check(
+        applied.code == 0
+            && applied
+                .stdout
+                .contains("Applied: production: v4 → v6 (recorded as podium.audit."),
+        || {
+            format!(
+                "exit {}: {}{}",
+                applied.code, applied.stdout, applied.stderr
+            )
+        },
+    )?;
+    check(aliases(url)["production"] == "6", || {
+        format!("{:?}", aliases(url))
+    })?;
+    let history = podium(url, &["history", HEALTH]);
+    check(
+        history.code == 0 && history.stdout.contains("production: v4 → v6"),
+        || history.stdout.clone(),
+    )?;
+
+    let noise_aware = policy_file(
+        "judged-mlflow2",
+        r#"{"rules": [{"metric": "exact_match/mean", "threshold": 0.5},
+                      {"metric": "token_overlap/mean", "threshold": 0.5}],
+            "champion_metrics": ["exact_match/mean", "token_overlap/mean"],
+            "noise_aware_champion": true}"#,
+    );
+    let refused = podium(
+        url,
+        &[
+            "check",
+            "judged_agent",
+            "--policy",
+            noise_aware.to_str().unwrap(),
+        ],
+    );
+    check(
+        refused.code == 2
+            && refused
+                .stderr
+                .contains("This MLflow server has no traces/search endpoint (MLflow 3.0 added it)")
+            && refused.stdout.is_empty(),
+        || {
+            format!(
+                "exit {}: {}{}",
+                refused.code, refused.stdout, refused.stderr
+            )
+        },
+    )
+}
+
+// Writes, each on a server of its own.
 // Writes, each on a server of its own.
 
 fn save_then_promote_with_the_dashboards_refusals_guard_and_records() -> Result<(), Failed> {
@@ -739,6 +816,10 @@ fn main() {
     let mut args = Arguments::from_args();
     args.test_threads.get_or_insert(1);
     let trials = vec![
+        Trial::test(
+            "on_mlflow_2_the_command_works_and_names_what_the_server_cannot_serve",
+            on_mlflow_2_the_command_works_and_names_what_the_server_cannot_serve,
+        ),
         Trial::test(
             "check_decides_under_mlflows_quality_criteria_when_asked",
             check_decides_under_mlflows_quality_criteria_when_asked,

@@ -104,7 +104,9 @@ impl Client {
     }
 
     /// Every version of `models`, by model name: one paged search for the ones MLflow's `IN`
-    /// filter can list, one search each for the others.
+    /// filter can list, one search each for the others. MLflow 2.x filters versions by one
+    /// name only (it refuses `name IN`): there, one paged search of every version in the
+    /// registry, kept for these models — still a few requests, never one per model.
     async fn versions_of(
         &self,
         models: &[RegisteredModel],
@@ -115,30 +117,57 @@ impl Client {
         if !listable.is_empty() {
             let names: Vec<String> = listable.iter().map(|m| format!("'{}'", m.name)).collect();
             let filter = format!("name IN ({})", names.join(", "));
-            found = all_pages(|token| {
-                let mut request = Request::get("model-versions/search")
-                    .query("filter", &filter)
-                    .query("max_results", PAGE.to_string());
-                if let Some(token) = token {
-                    request = request.query("page_token", token);
+            match self.search_versions(Some(&filter)).await {
+                Ok(versions) => found = versions,
+                Err(e) if refuses_name_lists(&e) => {
+                    let mut all = self.search_versions(None).await?;
+                    all.retain(|v| models.iter().any(|m| m.name == v.name));
+                    return Ok(by_model(all));
                 }
-                async move {
-                    let page: SearchModelVersionsResponse = self.read(request).await?;
-                    Ok((page.model_versions, page.next_page_token))
-                }
-            })
-            .await?;
+                Err(e) => return Err(e),
+            }
         }
         for model in odd {
             found.extend(self.all_model_versions(&model.name).await?);
         }
-        let mut by_model: BTreeMap<String, Vec<ModelVersion>> = BTreeMap::new();
-        for version in found {
-            by_model
-                .entry(version.name.clone())
-                .or_default()
-                .push(version);
-        }
-        Ok(by_model)
+        Ok(by_model(found))
     }
+
+    /// Every model version `filter` selects (all of them without one), page by page.
+    async fn search_versions(&self, filter: Option<&str>) -> Result<Vec<ModelVersion>, ApiError> {
+        all_pages(|token| {
+            let mut request =
+                Request::get("model-versions/search").query("max_results", PAGE.to_string());
+            if let Some(filter) = filter {
+                request = request.query("filter", filter);
+            }
+            if let Some(token) = token {
+                request = request.query("page_token", token);
+            }
+            async move {
+                let page: SearchModelVersionsResponse = self.read(request).await?;
+                Ok((page.model_versions, page.next_page_token))
+            }
+        })
+        .await
+    }
+}
+
+/// MLflow 2.x's answer to `name IN (…)` in a version search: "Only the 'run_id' attribute
+/// supports comparison with a list of quoted string values." (INVALID_PARAMETER_VALUE).
+fn refuses_name_lists(e: &ApiError) -> bool {
+    matches!(e, ApiError::Http { status: 400, error_code: Some(code), message }
+        if code == "INVALID_PARAMETER_VALUE" && message.contains("comparison with a list"))
+}
+
+/// Versions grouped by their model's name.
+fn by_model(found: Vec<ModelVersion>) -> BTreeMap<String, Vec<ModelVersion>> {
+    let mut by_model: BTreeMap<String, Vec<ModelVersion>> = BTreeMap::new();
+    for version in found {
+        by_model
+            .entry(version.name.clone())
+            .or_default()
+            .push(version);
+    }
+    by_model
 }

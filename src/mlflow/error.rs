@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use super::capability::Capability;
+
 /// MLflow's JSON error body: `{"error_code": "...", "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ErrorBody {
@@ -74,6 +76,17 @@ pub enum ApiError {
     /// The request was cancelled because its page went away.
     #[error("The request was cancelled")]
     Aborted,
+    /// The server has no endpoint for what was asked: an older MLflow (2.x has no traces and no
+    /// logged models). Named, never taken for "no data".
+    #[error(
+        "This MLflow server has no {} endpoint (MLflow {} added it), so it cannot {}: that \
+         needs MLflow {} or later.",
+        capability.endpoint(), capability.since(), capability.what(), capability.since()
+    )]
+    Unsupported {
+        /// What the server lacks.
+        capability: Capability,
+    },
     /// MLflow's answers do not fit together (an alias names a version the version list does not
     /// have): nothing is decided on them.
     #[error(
@@ -101,6 +114,20 @@ impl ApiError {
                 error_code: None,
                 message: shortened(body.trim(), MESSAGE_LIMIT),
             },
+        }
+    }
+
+    /// A 404 that is not MLflow's (no MLflow JSON error: the server's router has no such
+    /// path, as MLflow 2.x answers `traces/search`) says the server lacks `capability`; other
+    /// errors stay as they are.
+    pub fn lacking(self, capability: Capability) -> ApiError {
+        match self {
+            ApiError::Http {
+                status: 404,
+                error_code: None,
+                ..
+            } => ApiError::Unsupported { capability },
+            other => other,
         }
     }
 
@@ -147,6 +174,7 @@ impl ApiError {
             | ApiError::TooLarge { .. }
             | ApiError::Missing { .. }
             | ApiError::PermissionDenied { .. }
+            | ApiError::Unsupported { .. }
             | ApiError::Inconsistent { .. } => false,
         }
     }
@@ -161,6 +189,7 @@ impl ApiError {
             | ApiError::Missing { .. }
             | ApiError::PermissionDenied { .. }
             | ApiError::Aborted
+            | ApiError::Unsupported { .. }
             | ApiError::Inconsistent { .. } => false,
         }
     }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::capability::Capability;
 use super::client::{encode_component, Client, Request};
 use super::error::ApiError;
 use super::paging::all_pages;
@@ -102,7 +103,10 @@ impl Client {
                 };
                 async move {
                     let request = Request::post("logged-models/search", &search);
-                    let page: SearchLoggedModelsResponse = self.read(request).await?;
+                    let page: SearchLoggedModelsResponse = self
+                        .read(request)
+                        .await
+                        .map_err(|e| e.lacking(Capability::LoggedModels))?;
                     Ok((page.models, page.next_page_token))
                 }
             })
@@ -122,12 +126,9 @@ impl Client {
         let request = Request::get(format!("logged-models/{}", encode_component(model_id)));
         match self.read::<GetLoggedModelResponse>(request).await {
             Ok(got) => Ok(Some(got.model)),
-            Err(e)
-                if e.error_code() == Some("RESOURCE_DOES_NOT_EXIST") || e.status() == Some(404) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e),
+            // MLflow's own "not found" (JSON); a bare 404 is a server without logged models.
+            Err(e) if e.status() == Some(404) && e.error_code().is_some() => Ok(None),
+            Err(e) => Err(e.lacking(Capability::LoggedModels)),
         }
     }
 }

@@ -11,6 +11,7 @@
 mod apply;
 mod attention;
 mod auth;
+mod capability;
 mod client;
 mod error;
 mod load;
@@ -36,6 +37,7 @@ pub use attention::AttentionRow;
 pub use auth::{
     basic_problem, exposed_over_http, token_problem, url_problem, AuthMode, Credentials,
 };
+pub use capability::Capability;
 pub use client::{Client, Request, Retry, FIRST_BACKOFF_MS, READ_ATTEMPTS, TIMEOUT_MS};
 pub use error::{ApiError, ErrorBody, MESSAGE_LIMIT};
 #[cfg(target_arch = "wasm32")]

@@ -12,6 +12,7 @@
 
 use serde_json::{json, Value};
 
+use super::capability::Capability;
 use super::client::{Client, Request};
 use super::error::ApiError;
 use super::paging::all_pages;
@@ -77,7 +78,10 @@ impl Client {
         let search = &search;
         all_pages(|page_token| async move {
             let request = Request::post(SEARCH_TRACES, &search.body(page_token.as_deref()));
-            let page: Value = self.read(request).await?;
+            let page: Value = self
+                .read(request)
+                .await
+                .map_err(|e| e.lacking(Capability::Traces))?;
             Ok(read_page(&page, run_id))
         })
         .await

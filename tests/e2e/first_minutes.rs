@@ -16,7 +16,7 @@ fn attention_cell(name: &str) -> String {
 }
 
 /// Waits until no row of the models list says "checking…"; the cells' texts by model.
-async fn attention(browser: &Client) -> Vec<(String, String)> {
+pub async fn attention(browser: &Client) -> Vec<(String, String)> {
     until("every model checked", || async {
         let table = text_of(browser, MODELS_TABLE).await?;
         (!table.contains("checking…")).then_some(())

@@ -16,6 +16,7 @@ mod promote;
 mod scale;
 mod scripts;
 mod trust;
+mod versions;
 
 use fantoccini::Locator;
 use harness::{

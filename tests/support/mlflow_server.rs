@@ -67,6 +67,13 @@ impl Mlflow {
         Mlflow::start_copy(name, template(&SCALE_TEMPLATE, Seed::Scale), false, &[])
     }
 
+    /// Like [`Mlflow::start_seeded`], on MLflow 2.22 from its own virtualenv (scripts/setup
+    /// makes it): a server with no traces, no logged models and no `users/current`.
+    pub fn start_seeded_mlflow2(name: &str) -> Mlflow {
+        let template = template(&MLFLOW2_TEMPLATE, Seed::Mlflow2);
+        Mlflow::start_copy_in(name, template, false, &[], Some(&mlflow2_venv()))
+    }
+
     /// Seeding takes longer than starting: each test's server starts from a copy of stores
     /// seeded once per run of the test binary (and kept while the seed script is unchanged).
     fn start_from(name: &str, auth: bool, options: &[&str]) -> Mlflow {
@@ -79,6 +86,17 @@ impl Mlflow {
     }
 
     fn start_copy(name: &str, template: &Path, auth: bool, options: &[&str]) -> Mlflow {
+        Mlflow::start_copy_in(name, template, auth, options, None)
+    }
+
+    /// A server for a copy of `template`, run by `venv`'s MLflow (`None`: scripts/mlflow's).
+    fn start_copy_in(
+        name: &str,
+        template: &Path,
+        auth: bool,
+        options: &[&str],
+        venv: Option<&Path>,
+    ) -> Mlflow {
         let data = out_dir().join(format!("mlflow-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data).unwrap();
@@ -92,7 +110,7 @@ impl Mlflow {
             args.push("--basic-auth");
         }
         args.extend(options);
-        let out = script("mlflow", &args);
+        let out = script_in(venv, "mlflow", &args);
         Mlflow {
             url: out.trim().to_owned(),
             data,
@@ -123,6 +141,12 @@ impl Mlflow {
 static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 static AUTH_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 static SCALE_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+static MLFLOW2_TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The virtualenv of MLflow's last 2.x line (2.22), made by scripts/setup.
+pub fn mlflow2_venv() -> PathBuf {
+    root().join(".data/venv-mlflow-2.22")
+}
 
 /// The demo data of a template store: as seeded, behind basic auth, or with `scale_agent`.
 #[derive(Clone, Copy)]
@@ -130,6 +154,8 @@ enum Seed {
     Plain,
     Auth,
     Scale,
+    /// As seeded, on MLflow 2.22.
+    Mlflow2,
 }
 
 /// A seeded store to copy, made once: keyed by the seed script's and scripts/mlflow's text.
@@ -141,10 +167,23 @@ fn template(slot: &'static std::sync::OnceLock<PathBuf>, seed: Seed) -> &'static
                 stamp = (stamp ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
             }
         }
+        // Another MLflow (the whole run's, PODIUM_MLFLOW_VENV) seeds another store.
+        let venv = match seed {
+            Seed::Mlflow2 => Some(mlflow2_venv()),
+            _ => None,
+        };
+        let line = match &venv {
+            Some(v) => v.display().to_string(),
+            None => std::env::var("PODIUM_MLFLOW_VENV").unwrap_or_default(),
+        };
+        for b in line.bytes() {
+            stamp = (stamp ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
         let kind = match seed {
             Seed::Plain => "plain",
             Seed::Auth => "auth",
             Seed::Scale => "scale",
+            Seed::Mlflow2 => "mlflow2",
         };
         let dir = out_dir().join(format!("mlflow-template-{kind}-{stamp:016x}"));
         if !dir.join("seeded").exists() {
@@ -153,15 +192,16 @@ fn template(slot: &'static std::sync::OnceLock<PathBuf>, seed: Seed) -> &'static
             if let Seed::Auth = seed {
                 args.push("--basic-auth");
             }
-            script("mlflow", &args);
+            script_in(venv.as_deref(), "mlflow", &args);
             let mut seed_args = vec!["seed", "--data", dir.to_str().unwrap()];
             if let Seed::Scale = seed {
                 seed_args.extend(["--versions", "1000"]);
             }
-            let seeded = Command::new(root().join("scripts/mlflow"))
-                .args(&seed_args)
-                .status()
-                .expect("scripts/mlflow seed");
+            let mut seed = Command::new(root().join("scripts/mlflow"));
+            if let Some(venv) = &venv {
+                seed.env("PODIUM_MLFLOW_VENV", venv);
+            }
+            let seeded = seed.args(&seed_args).status().expect("scripts/mlflow seed");
             script("mlflow", &["stop", "--data", dir.to_str().unwrap()]);
             assert!(seeded.success(), "seeding the template store failed");
             std::fs::write(dir.join("seeded"), "").unwrap();
@@ -193,7 +233,16 @@ impl Drop for Mlflow {
 
 /// Runs scripts/`name` with `args`; what it printed. Panics if it fails.
 pub fn script(name: &str, args: &[&str]) -> String {
-    let out = Command::new(root().join("scripts").join(name))
+    script_in(None, name, args)
+}
+
+/// [`script`], with `venv`'s MLflow if given (scripts/mlflow's PODIUM_MLFLOW_VENV).
+fn script_in(venv: Option<&Path>, name: &str, args: &[&str]) -> String {
+    let mut command = Command::new(root().join("scripts").join(name));
+    if let Some(venv) = venv {
+        command.env("PODIUM_MLFLOW_VENV", venv);
+    }
+    let out = command
         .args(args)
         .stderr(Stdio::inherit())
         .output()

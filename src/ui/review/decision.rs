@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::state::use_review;
 use super::table::signed;
-use crate::mlflow::logged_comparison;
+use crate::mlflow::{logged_comparison, Capability};
 use crate::policy::stats::{RowComparison, Significance, Test};
 use crate::policy::{number, row_comparison, ChampionComparison, Check, CheckKind, MetricOutcome};
 use crate::ui::verdict::look;
@@ -111,6 +111,7 @@ fn ComparisonTable(
         let show = |v: Option<f64>| v.map(number::display).unwrap_or_else(|| "—".to_owned());
         let per_row = state.rows.loaded();
         let status = state.rows.status();
+        let unavailable = state.rows.unavailable();
         let data = state.versions.data();
         let versions = state.versions.champion_row().get().and_then(|h| {
             Some((
@@ -131,6 +132,9 @@ fn ComparisonTable(
                         Some(r) => row_difference(r, m.greater_is_better),
                         None => "no per-row data".to_owned(),
                     },
+                    (None, Some(_)) if unavailable => {
+                        format!("needs MLflow ≥ {}", Capability::Traces.since())
+                    }
                     (None, Some((_, true))) => "not read".to_owned(),
                     (None, _) => "loading…".to_owned(),
                 };
@@ -190,7 +194,7 @@ fn ComparisonTable(
                 view! {
                     <p role="status">
                         {text}
-                        {failed.then(|| view! {
+                        {(failed && !unavailable).then(|| view! {
                             " "
                             <button on:click=move |_| state.rows.retry()>"Read again"</button>
                         })}

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::edit::PolicyEdit;
 use super::versions::Versions;
-use crate::mlflow::{Client, ReviewData};
+use crate::mlflow::{ApiError, Client, ReviewData};
 use crate::policy::{MetricAliases, Policy, RowComparisons};
 
 /// What a per-row comparison is of: the candidate and the champion (version numbers), the key
@@ -46,6 +46,9 @@ enum RowLoad {
     Loading(RowsKey, String),
     /// The rows could not be read: why.
     Failed(RowsKey, String),
+    /// The server cannot give rows at all (MLflow 2.x has no traces): why. Reading again
+    /// cannot help.
+    Unavailable(RowsKey, String),
     /// Compared (a key metric without per-row data is not in it).
     Loaded(RowsKey, Arc<RowComparisons>),
 }
@@ -54,7 +57,10 @@ impl RowLoad {
     fn key(&self) -> Option<&RowsKey> {
         match self {
             RowLoad::Idle => None,
-            RowLoad::Loading(k, _) | RowLoad::Failed(k, _) | RowLoad::Loaded(k, _) => Some(k),
+            RowLoad::Loading(k, _)
+            | RowLoad::Failed(k, _)
+            | RowLoad::Unavailable(k, _)
+            | RowLoad::Loaded(k, _) => Some(k),
         }
     }
 }
@@ -105,9 +111,20 @@ impl RowsLoader {
         let key = self.key.get()?;
         self.load.with(|r| match r {
             RowLoad::Loading(k, text) if *k == key => Some((text.clone(), false)),
-            RowLoad::Failed(k, text) if *k == key => Some((text.clone(), true)),
+            RowLoad::Failed(k, text) | RowLoad::Unavailable(k, text) if *k == key => {
+                Some((text.clone(), true))
+            }
             _ => None,
         })
+    }
+
+    /// Whether this server cannot give per-row scores at all (a retry cannot help).
+    pub fn unavailable(&self) -> bool {
+        let Some(key) = self.key.get() else {
+            return false;
+        };
+        self.load
+            .with(|r| matches!(r, RowLoad::Unavailable(k, _) if *k == key))
     }
 
     /// Reads the per-row scores again (after a failure).
@@ -147,6 +164,9 @@ fn read(
         }
         let state = match compared {
             Ok(rows) => RowLoad::Loaded(key, Arc::new(rows.unwrap_or_default())),
+            Err(e @ ApiError::Unsupported { .. }) => {
+                RowLoad::Unavailable(key, format!("No per-row comparison: {e}"))
+            }
             Err(e) => RowLoad::Failed(key, format!("Per-row scores not read: {e}.")),
         };
         load.try_set(state);

@@ -1,0 +1,95 @@
+//! An MLflow 2.x server (2.22, the last 2.x line, from its own virtualenv): what it cannot
+//! serve is named where it matters, and nothing is decided on less evidence than is shown.
+//! (The core suite also runs whole against 2.22: scripts/test, "MLflow 2.22".)
+
+use crate::first_minutes::attention;
+use crate::harness::{
+    choose, find, open_review, screenshot, text_of, until, with_browser, App, Mlflow, PLAN,
+};
+
+/// judged_agent's team policy with the noise-aware champion rule on.
+const NOISE_AWARE: &str = r#"{"rules": [
+    {"metric": "exact_match/mean", "threshold": 0.5},
+    {"metric": "token_overlap/mean", "threshold": 0.5}],
+  "noise_aware_champion": true,
+  "champion_metrics": ["exact_match/mean", "token_overlap/mean"]}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_mlflow_2_the_per_row_comparison_is_named_missing_and_the_noise_aware_rule_refuses() {
+    let mlflow = Mlflow::start_seeded_mlflow2("mlflow2-noise");
+    let app = App::serve(&mlflow.url);
+    with_browser(|browser| async move {
+        open_review(&browser, &app, "judged_agent", Some(NOISE_AWARE)).await;
+        choose(&browser, "3").await;
+        let said = until("what the server lacks", || {
+            text_of(
+                &browser,
+                "//p[@role='status'][contains(., 'No per-row comparison')]",
+            )
+        })
+        .await;
+        assert!(
+            said.contains("no traces/search endpoint") && said.contains("MLflow 3.0 or later"),
+            "{said}"
+        );
+        // Reading again cannot give what the server does not have.
+        assert!(!said.contains("Read again"), "{said}");
+        let row = text_of(
+            &browser,
+            "//table[@aria-label='Candidate against the champion']\
+             //tr[th[normalize-space()='exact_match/mean']]",
+        )
+        .await
+        .unwrap();
+        assert!(row.contains("needs MLflow ≥ 3.0"), "{row}");
+        // The means alone would crown v3; the noise-aware rule cannot decide, so nothing moves.
+        let plan = text_of(&browser, PLAN).await.unwrap();
+        assert_eq!(
+            plan,
+            "no move: the noise-aware champion rule waits for the per-row comparison"
+        );
+        let apply = find(&browser, "//button[normalize-space()='Apply…']").await;
+        assert!(!apply.is_enabled().await.unwrap(), "Apply is disabled");
+        let why = text_of(&browser, "//p[@id='apply-reason']").await.unwrap();
+        assert!(
+            why.contains("needs MLflow 3.0 or later")
+                && why.contains("The noise-aware champion rule cannot decide"),
+            "{why}"
+        );
+        screenshot(&browser, "mlflow2-noise-aware").await;
+    })
+    .await;
+}
+
+/// MLflow 2.x refuses `name IN (…)` in a version search: the models list reads the registry's
+/// versions in one search instead and says what each model needs, as on 3.x. (2.22's server
+/// logs no requests, so the request count is checked against a scripted server:
+/// tests/mlflow_client.rs.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_mlflow_2_the_models_list_says_what_each_model_needs() {
+    let mlflow = Mlflow::start_seeded_mlflow2("mlflow2-list");
+    let app = App::serve(&mlflow.url);
+    with_browser(|browser| async move {
+        browser.goto(&app.url).await.unwrap();
+        let said = attention(&browser).await;
+        let expected = [
+            ("draft_agent", "no evaluated versions"),
+            ("health_monitor_agent", "no policy saved"),
+            ("ranker", "up to date"),
+            ("summarizer", "v3 passes — production is v2"),
+            (
+                "support_bot",
+                "production v2 fails the saved policy (safety/mean 0.88 < 0.9)",
+            ),
+        ];
+        for (model, sentence) in expected {
+            let got = said
+                .iter()
+                .find(|(m, _)| m == model)
+                .map(|(_, s)| s.as_str());
+            assert_eq!(got, Some(sentence), "{model}: {said:#?}");
+        }
+        screenshot(&browser, "mlflow2-models").await;
+    })
+    .await;
+}
