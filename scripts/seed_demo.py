@@ -24,7 +24,8 @@ left alone; one left half-seeded by an interrupted run is rebuilt.
 On an MLflow 2.x server (seeded with its own 2.x client: scripts/mlflow's PODIUM_MLFLOW_VENV),
 what 2.x cannot hold is seeded the way a 2.x team would have it: v5 of health_monitor_agent is
 evaluated on its run (2.x has no logged models), and judged_agent's runs carry the same
-aggregate metrics computed in Python, with no traces (2.x has no mlflow.genai.evaluate).
+aggregate metrics computed in Python, with no per-row traces (2.x has no mlflow.genai.evaluate,
+no assessments and no 3.0 trace search).
 """
 
 import argparse
@@ -366,7 +367,7 @@ def seed_judged(client):
 
 def seed_judged_aggregates(client, exp):
     """judged_agent on MLflow 2.x: the scorers' means on each run, as 3.x's evaluate logs them,
-    and no per-row traces (2.x cannot hold them)."""
+    and no per-row traces (2.x has no evaluate to write them, nor a search to read them)."""
     for version in (1, 2, 3):
         predict = answerer(version)
         exact, overlap = [], []
@@ -382,7 +383,7 @@ def seed_judged_aggregates(client, exp):
     client.set_registered_model_alias(JUDGED, "champion", "1")
     client.set_registered_model_alias(JUDGED, "production", "1")
     client.set_registered_model_tag(JUDGED, DONE_TAG, "complete")
-    log(f"{JUDGED}: 3 versions with aggregate metrics only (MLflow 2.x: no traces)")
+    log(f"{JUDGED}: 3 versions with aggregate metrics only (MLflow 2.x: no per-row traces)")
 
 
 def seed_users():

@@ -76,7 +76,7 @@ pub enum ApiError {
     /// The request was cancelled because its page went away.
     #[error("The request was cancelled")]
     Aborted,
-    /// The server has no endpoint for what was asked: an older MLflow (2.x has no traces and no
+    /// The server has no endpoint for what was asked: an older MLflow (2.x has no 3.0 trace search and no
     /// logged models). Named, never taken for "no data".
     #[error(
         "This MLflow server has no {} endpoint (MLflow {} added it), so it cannot {}: that \

@@ -68,7 +68,7 @@ impl Mlflow {
     }
 
     /// Like [`Mlflow::start_seeded`], on MLflow 2.22 from its own virtualenv (scripts/setup
-    /// makes it): a server with no traces, no logged models and no `users/current`.
+    /// makes it): a server with no `traces/search`, no logged models and no `users/current`.
     pub fn start_seeded_mlflow2(name: &str) -> Mlflow {
         let template = template(&MLFLOW2_TEMPLATE, Seed::Mlflow2);
         Mlflow::start_copy_in(name, template, false, &[], Some(&mlflow2_venv()))

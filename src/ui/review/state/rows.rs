@@ -46,7 +46,7 @@ enum RowLoad {
     Loading(RowsKey, String),
     /// The rows could not be read: why.
     Failed(RowsKey, String),
-    /// The server cannot give rows at all (MLflow 2.x has no traces): why. Reading again
+    /// The server cannot give rows at all (MLflow 2.x has no `traces/search`): why. Reading again
     /// cannot help.
     Unavailable(RowsKey, String),
     /// Compared (a key metric without per-row data is not in it).
