@@ -973,10 +973,11 @@ fn an_invalid_move_is_refused_before_anything_is_read_or_written() {
 
 // What needs attention on the models list (issue 27).
 
-#[test]
-fn a_page_of_models_is_checked_in_a_few_requests_never_one_per_model() {
+/// Models named `names`, each with production at v1 and the team's saved policy (safety/mean
+/// at least 0.9).
+fn team_models(names: &[&str]) -> Vec<podium::mlflow::RegisteredModel> {
     let team = r#"{"rules": [{"metric": "safety/mean", "threshold": 0.9}]}"#;
-    let models: Vec<podium::mlflow::RegisteredModel> = ["a", "b", "c", "it's"]
+    names
         .iter()
         .map(|name| {
             serde_json::from_value(serde_json::json!({
@@ -986,7 +987,12 @@ fn a_page_of_models_is_checked_in_a_few_requests_never_one_per_model() {
             }))
             .unwrap()
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_page_of_models_is_checked_in_a_few_requests_never_one_per_model() {
+    let models = team_models(&["a", "b", "c", "it's"]);
     let server = Scripted::new();
     server
         .each(Method::Get, "model-versions/search", |request| {
@@ -1068,18 +1074,7 @@ fn a_page_of_models_is_checked_in_a_few_requests_never_one_per_model() {
 /// one search per model.
 #[test]
 fn on_mlflow_2_a_page_of_models_is_checked_from_one_search_of_every_version() {
-    let team = r#"{"rules": [{"metric": "safety/mean", "threshold": 0.9}]}"#;
-    let models: Vec<podium::mlflow::RegisteredModel> = ["a", "b", "it's"]
-        .iter()
-        .map(|name| {
-            serde_json::from_value(serde_json::json!({
-                "name": name,
-                "aliases": [{"alias": "production", "version": "1"}],
-                "tags": [{"key": "podium.policy", "value": team}],
-            }))
-            .unwrap()
-        })
-        .collect();
+    let models = team_models(&["a", "b", "it's"]);
     let refusal = include_str!("fixtures/error_mlflow_2_22_versions_name_in.json");
     let server = Scripted::new();
     server

@@ -47,12 +47,8 @@ pub async fn attention(browser: &Client) -> Vec<(String, String)> {
     said
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_models_list_says_what_each_model_needs_in_a_few_requests_per_page() {
-    let mlflow = Mlflow::start_seeded("attention");
-    let app = App::serve(&mlflow.url);
-    let before = mlflow.log();
-    let said = with_browser_returning(&app.url).await;
+/// What the models list must say of each seeded model (`said`: from [`attention`]).
+pub fn assert_says_what_the_seed_needs(said: &[(String, String)]) {
     let expected = [
         ("draft_agent", "no evaluated versions"),
         ("health_monitor_agent", "no policy saved"),
@@ -71,6 +67,15 @@ async fn the_models_list_says_what_each_model_needs_in_a_few_requests_per_page()
             .map(|(_, s)| s.as_str());
         assert_eq!(got, Some(sentence), "{model}: {said:#?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_models_list_says_what_each_model_needs_in_a_few_requests_per_page() {
+    let mlflow = Mlflow::start_seeded("attention");
+    let app = App::serve(&mlflow.url);
+    let before = mlflow.log();
+    let said = with_browser_returning(&app.url).await;
+    assert_says_what_the_seed_needs(&said);
     // The page's reads, whatever the number of models on it (MLflow's own log).
     let log = mlflow.log();
     let new = &log[before.len()..];

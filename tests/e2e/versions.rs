@@ -2,7 +2,7 @@
 //! serve is named where it matters, and nothing is decided on less evidence than is shown.
 //! (The core suite also runs whole against 2.22: scripts/test, "MLflow 2.22".)
 
-use crate::first_minutes::attention;
+use crate::first_minutes::{assert_says_what_the_seed_needs, attention};
 use crate::harness::{
     choose, find, open_review, screenshot, text_of, until, with_browser, App, Mlflow, PLAN,
 };
@@ -72,23 +72,7 @@ async fn on_mlflow_2_the_models_list_says_what_each_model_needs() {
     with_browser(|browser| async move {
         browser.goto(&app.url).await.unwrap();
         let said = attention(&browser).await;
-        let expected = [
-            ("draft_agent", "no evaluated versions"),
-            ("health_monitor_agent", "no policy saved"),
-            ("ranker", "up to date"),
-            ("summarizer", "v3 passes — production is v2"),
-            (
-                "support_bot",
-                "production v2 fails the saved policy (safety/mean 0.88 < 0.9)",
-            ),
-        ];
-        for (model, sentence) in expected {
-            let got = said
-                .iter()
-                .find(|(m, _)| m == model)
-                .map(|(_, s)| s.as_str());
-            assert_eq!(got, Some(sentence), "{model}: {said:#?}");
-        }
+        assert_says_what_the_seed_needs(&said);
         screenshot(&browser, "mlflow2-models").await;
     })
     .await;
