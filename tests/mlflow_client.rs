@@ -973,6 +973,13 @@ fn an_invalid_move_is_refused_before_anything_is_read_or_written() {
 
 // What needs attention on the models list (issue 27).
 
+/// What the models list says of each model, in its order (every model checked).
+fn sentences(rows: Vec<podium::mlflow::AttentionRow>) -> Vec<(String, String)> {
+    rows.into_iter()
+        .map(|(name, r)| (name, r.unwrap().sentence()))
+        .collect()
+}
+
 /// Models named `names`, each with production at v1 and the team's saved policy (safety/mean
 /// at least 0.9).
 fn team_models(names: &[&str]) -> Vec<podium::mlflow::RegisteredModel> {
@@ -1033,11 +1040,7 @@ fn a_page_of_models_is_checked_in_a_few_requests_never_one_per_model() {
                 .collect();
             ok(&serde_json::json!({"runs": runs}).to_string())
         });
-    let rows = block_on(client(&server).attention(&models, None)).unwrap();
-    let said: Vec<(String, String)> = rows
-        .iter()
-        .map(|(name, r)| (name.clone(), r.as_ref().unwrap().sentence()))
-        .collect();
+    let said = sentences(block_on(client(&server).attention(&models, None)).unwrap());
     assert_eq!(
         said,
         [
@@ -1108,11 +1111,7 @@ fn on_mlflow_2_a_page_of_models_is_checked_from_one_search_of_every_version() {
                 .collect();
             ok(&serde_json::json!({"runs": runs}).to_string())
         });
-    let rows = block_on(client(&server).attention(&models, None)).unwrap();
-    let said: Vec<(String, String)> = rows
-        .iter()
-        .map(|(name, r)| (name.clone(), r.as_ref().unwrap().sentence()))
-        .collect();
+    let said = sentences(block_on(client(&server).attention(&models, None)).unwrap());
     assert_eq!(
         said,
         [

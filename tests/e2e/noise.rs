@@ -29,6 +29,24 @@ async fn per_row(browser: &Client, metric: &str) -> String {
     .await
 }
 
+/// The noise-aware rule without its per-row comparison: the headline moves nothing and Apply
+/// is disabled with the reason, which is returned.
+pub async fn noise_aware_rule_holds(browser: &Client) -> String {
+    let plan = text_of(browser, PLAN).await.unwrap();
+    assert_eq!(
+        plan,
+        "no move: the noise-aware champion rule waits for the per-row comparison"
+    );
+    let apply = find(browser, "//button[normalize-space()='Apply…']").await;
+    assert!(!apply.is_enabled().await.unwrap(), "Apply is disabled");
+    let why = text_of(browser, "//p[@id='apply-reason']").await.unwrap();
+    assert!(
+        why.contains("The noise-aware champion rule cannot decide"),
+        "{why}"
+    );
+    why
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gain_within_noise_is_shown_as_such_and_the_opt_in_rule_keeps_the_champion() {
     let mlflow = Mlflow::start_seeded("noise");
@@ -161,18 +179,8 @@ async fn per_row_scores_that_cannot_be_read_hold_the_noise_aware_rule_until_read
         assert!(failed.contains("Read again"), "{failed}");
         // No champion is decided without the rows, and neither the headline nor Apply promise
         // a move.
-        let plan = text_of(&browser, PLAN).await.unwrap();
-        assert_eq!(
-            plan,
-            "no move: the noise-aware champion rule waits for the per-row comparison"
-        );
+        noise_aware_rule_holds(&browser).await;
         let apply = find(&browser, "//button[normalize-space()='Apply…']").await;
-        assert!(!apply.is_enabled().await.unwrap(), "Apply is disabled");
-        let why = text_of(&browser, "//p[@id='apply-reason']").await.unwrap();
-        assert!(
-            why.contains("The noise-aware champion rule cannot decide"),
-            "{why}"
-        );
         screenshot(&browser, "noise-refused").await;
 
         click_button(&browser, "Read again").await;
