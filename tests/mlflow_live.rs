@@ -18,8 +18,8 @@ mod live {
 
     use libtest_mimic::{Arguments, Trial};
     use podium::mlflow::{
-        ApiError, Client, Credentials, Evaluation, Native, ReviewData, SaveOutcome, Scope,
-        SignOffOutcome, WithdrawOutcome, FIRST_SCREEN, POLICY_TAG,
+        ApiError, Capability, Client, Credentials, Evaluation, Native, ReviewData, SaveOutcome,
+        Scope, SignOffOutcome, WithdrawOutcome, FIRST_SCREEN, POLICY_TAG,
     };
     use podium::policy::{
         decide, AliasMove, Approved, MoveKind, Plan, Policy, Protection, SignOff,
@@ -31,6 +31,7 @@ mod live {
 
     static PLAIN: OnceLock<Mlflow> = OnceLock::new();
     static AUTH: OnceLock<Mlflow> = OnceLock::new();
+    static MLFLOW2: OnceLock<Mlflow> = OnceLock::new();
 
     /// The seeded server with `scale_agent`.
     fn mlflow() -> &'static str {
@@ -96,9 +97,13 @@ mod live {
             a_policy_save_is_refused_when_someone_saved_since,
             the_models_list_says_what_each_seeded_model_needs_in_three_requests,
             a_sign_off_withdrawn_after_the_decision_stops_the_writes,
+            on_mlflow_2_the_list_reads_every_version_in_one_search_and_rows_are_named_missing,
         ];
         let conclusion = libtest_mimic::run(&args, trials);
-        for server in [PLAIN.get(), AUTH.get()].into_iter().flatten() {
+        for server in [PLAIN.get(), AUTH.get(), MLFLOW2.get()]
+            .into_iter()
+            .flatten()
+        {
             server.stop();
         }
         conclusion.exit();
@@ -745,6 +750,43 @@ mod live {
             3,
             "{requests} requests for {} models",
             models.len()
+        );
+    }
+
+    /// MLflow 2.22 (its own virtualenv): the models list's sequence falls back to one search of
+    /// every version when 2.x refuses `name IN`, and the per-row comparison's trace search is
+    /// named as what the server lacks — natively, as the command runs them.
+    async fn on_mlflow_2_the_list_reads_every_version_in_one_search_and_rows_are_named_missing() {
+        let url = &MLFLOW2
+            .get_or_init(|| Mlflow::start_seeded_mlflow2("live-mlflow2"))
+            .url;
+        let client = Client::new(url, &Credentials::None, Native::new());
+        let models = client.all_registered_models(None).await.unwrap();
+        let before = client.request_count();
+        let rows = client.attention(&models, None).await.unwrap();
+        let said: std::collections::BTreeMap<String, String> = rows
+            .into_iter()
+            .map(|(name, r)| (name, r.unwrap().sentence()))
+            .collect();
+        assert_eq!(
+            said["support_bot"],
+            "production v2 fails the saved policy (safety/mean 0.88 < 0.9)"
+        );
+        assert_eq!(said["ranker"], "up to date");
+        // The refused IN, every version, experiments, one runs/search.
+        assert_eq!(client.request_count() - before, 4);
+
+        let review = review(&client, "judged_agent").await.unwrap();
+        let run = review.version("3").unwrap().version.run_id.clone().unwrap();
+        let err = client.evaluation_rows("0", &run).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ApiError::Unsupported {
+                    capability: Capability::Traces
+                }
+            ),
+            "{err:?}"
         );
     }
 }
